@@ -1,0 +1,156 @@
+"""The model artefact on disk: write it, and load it only when every hash matches.
+
+Layout of ``models/<version>/``: ``model.joblib`` (library types only),
+``lexicon/`` (the exact lexicon the model was trained with), ``MODEL_CARD.md`` and
+``manifest.json`` holding the sha256 of every other file. ``models/latest`` is a
+symlink to the newest version.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import re
+import shutil
+import warnings
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import joblib
+from sklearn.exceptions import InconsistentVersionWarning
+
+from ._classifier import Classifier
+from ._context import NoteAnalyser
+from ._labels import LABELS
+from ._text import LEXICON_DIR
+
+MODEL_FILE = "model.joblib"
+MANIFEST_FILE = "manifest.json"
+FORMAT_VERSION = 1
+VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+# Libraries whose version must match exactly: pickles and features depend on them.
+PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "spacy", "negspacy", "snowballstemmer")
+
+
+class ArtefactError(Exception):
+    """A model artefact is missing, tampered with, or incompatible; the message names the file."""
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def library_versions() -> dict[str, str]:
+    versions = {"python": platform.python_version()}
+    for name in PINNED_LIBRARIES:
+        versions[name] = metadata.version(name)
+    return versions
+
+
+def write_artefact(
+    directory: Path,
+    payload: dict[str, Any],
+    manifest: dict[str, Any],
+    model_card: str,
+    lexicon_dir: Path = LEXICON_DIR,
+) -> Path:
+    """Write a complete artefact into ``directory`` (which must not exist yet)."""
+    directory.mkdir(parents=True, exist_ok=False)
+    joblib.dump({"format": FORMAT_VERSION, **payload}, directory / MODEL_FILE, compress=3)
+    shutil.copytree(lexicon_dir, directory / "lexicon")
+    (directory / "MODEL_CARD.md").write_text(model_card, encoding="utf-8")
+    files = sorted(
+        p.relative_to(directory).as_posix()
+        for p in directory.rglob("*")
+        if p.is_file() and p.name != MANIFEST_FILE
+    )
+    manifest = {
+        **manifest,
+        "format": FORMAT_VERSION,
+        "files": {name: sha256_file(directory / name) for name in files},
+    }
+    (directory / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", "utf-8")
+    return directory
+
+
+def point_latest(models_dir: Path, version: str) -> None:
+    """Atomically repoint ``models/latest`` at ``version``."""
+    link = models_dir / "latest"
+    tmp = models_dir / f".latest-{version}"
+    if tmp.is_symlink() or tmp.exists():
+        tmp.unlink()
+    tmp.symlink_to(version)
+    tmp.replace(link)
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    manifest_path = Path(path) / MANIFEST_FILE
+    if not manifest_path.is_file():
+        raise ArtefactError(f"{manifest_path}: manifest missing; refusing to load the model")
+    try:
+        return json.loads(manifest_path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ArtefactError(f"{manifest_path}: manifest is not valid JSON ({error})") from None
+
+
+def verify(path: Path) -> dict[str, Any]:
+    """Check every hash, the label set and library versions; return the manifest."""
+    path = Path(path)
+    if not path.is_dir():
+        raise ArtefactError(f"{path}: no model directory here")
+    manifest = read_manifest(path)
+    files = manifest.get("files")
+    if not isinstance(files, dict) or MODEL_FILE not in files:
+        raise ArtefactError(f"{path / MANIFEST_FILE}: lists no {MODEL_FILE}")
+    for name, expected in files.items():
+        target = (path / name).resolve()
+        if path.resolve() not in target.parents or not target.is_file():
+            raise ArtefactError(f"{path / name}: listed in the manifest but missing")
+        if sha256_file(target) != expected:
+            raise ArtefactError(f"{path / name}: sha256 does not match the manifest (tampered?)")
+    if tuple(manifest.get("labels", ())) != LABELS:
+        raise ArtefactError(
+            f"{path / MANIFEST_FILE}: trained for labels {manifest.get('labels')}, "
+            f"this rightcall serves {list(LABELS)}"
+        )
+    recorded = manifest.get("versions", {})
+    installed = library_versions()
+    for name in PINNED_LIBRARIES:
+        if recorded.get(name) != installed[name]:
+            raise ArtefactError(
+                f"{path / MANIFEST_FILE}: trained with {name} {recorded.get(name)}, "
+                f"installed is {installed[name]}; retrain with `rightcall train`"
+            )
+    return manifest
+
+
+def load(path: str | Path) -> Classifier:
+    """Load a verified model from a directory such as ``models/latest``."""
+    path = Path(path)
+    manifest = verify(path)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InconsistentVersionWarning)
+        try:
+            payload = joblib.load(path / MODEL_FILE)
+        except InconsistentVersionWarning as warning:
+            raise ArtefactError(f"{path / MODEL_FILE}: {warning}") from None
+        except Exception as error:  # a verified file that still fails to unpickle
+            raise ArtefactError(f"{path / MODEL_FILE}: cannot be loaded ({error})") from None
+    if payload.get("format") != FORMAT_VERSION:
+        raise ArtefactError(f"{path / MODEL_FILE}: unknown artefact format {payload.get('format')}")
+    analyser = NoteAnalyser(path / "lexicon")
+    return Classifier(
+        analyser,
+        payload["feature_space"],
+        payload["estimators"],
+        manifest["thresholds"],
+        name=manifest.get("name", "rightcall"),
+        version=manifest["version"],
+        manifest=manifest,
+    )

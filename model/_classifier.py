@@ -1,0 +1,110 @@
+"""The fitted classifier: calibrated per-label linear models over shared features."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.calibration import CalibratedClassifierCV
+
+from ._context import NoteAnalyser
+from ._evidence import EvidenceMapper
+from ._features import FeatureSpace
+from ._labels import LABELS
+from ._results import ClassifyResult, LabelScore
+from ._route import suggest_route
+
+
+class Classifier:
+    """Scores notes for every label in ``LABELS``.
+
+    The scikit-learn estimators are the source of truth; for speed the same
+    arithmetic is done once per note as one sparse product (a sigmoid-calibrated
+    logistic regression is a linear score passed through two sigmoids).
+    """
+
+    def __init__(
+        self,
+        analyser: NoteAnalyser,
+        space: FeatureSpace,
+        estimators: dict[str, CalibratedClassifierCV],
+        thresholds: dict[str, float],
+        name: str = "rightcall",
+        version: str = "unversioned",
+        manifest: dict | None = None,
+    ) -> None:
+        self.analyser = analyser
+        self.space = space
+        self.estimators = estimators
+        self.thresholds = {label: float(thresholds[label]) for label in LABELS}
+        self.name = name
+        self.version = version
+        self.manifest = manifest or {}
+        self._weights, self._intercepts, self._slopes, self._offsets = _linear_form(estimators)
+        self._evidence = EvidenceMapper(space)
+
+    def probabilities(self, texts: Sequence[str]) -> np.ndarray:
+        """(n_notes, n_labels) calibrated probabilities, columns in ``LABELS`` order."""
+        analyses = [self.analyser.analyse(t) for t in texts]
+        return self._probabilities(self.space.transform(list(texts), analyses))
+
+    def _probabilities(self, matrix) -> np.ndarray:
+        scores = np.asarray(matrix @ self._weights) + self._intercepts
+        return 1.0 / (1.0 + np.exp(self._slopes * scores + self._offsets))
+
+    def classify(self, text: str) -> ClassifyResult:
+        return self.classify_many([text])[0]
+
+    def classify_many(
+        self, texts: Sequence[str], with_evidence: bool = True
+    ) -> list[ClassifyResult]:
+        texts = list(texts)
+        analyses = [self.analyser.analyse(t) for t in texts]
+        matrix = self.space.transform(texts, analyses)
+        probs = self._probabilities(matrix)
+        results = []
+        for row, (text, analysis) in enumerate(zip(texts, analyses, strict=True)):
+            labels = {
+                label: LabelScore(
+                    probability=float(probs[row, j]),
+                    flagged=bool(probs[row, j] >= self.thresholds[label]),
+                    threshold=self.thresholds[label],
+                )
+                for j, label in enumerate(LABELS)
+            }
+            evidence = []
+            if with_evidence:
+                start, end = matrix.indptr[row], matrix.indptr[row + 1]
+                columns = matrix.indices[start:end]
+                values = matrix.data[start:end].astype(np.float64)
+                contributions = {
+                    label: values * self._weights[columns, j] * -self._slopes[j]
+                    for j, label in enumerate(LABELS)
+                }
+                evidence = self._evidence.evidence(text, analysis, columns, contributions)
+            results.append(
+                ClassifyResult(
+                    labels=labels,
+                    evidence=evidence,
+                    route=suggest_route(labels, evidence),
+                    model_name=self.name,
+                    model_version=self.version,
+                )
+            )
+        return results
+
+
+def _linear_form(estimators: dict[str, CalibratedClassifierCV]):
+    """Weights, intercepts and sigmoid parameters of each label's calibrated model."""
+    weights, intercepts, slopes, offsets = [], [], [], []
+    for label in LABELS:
+        calibrated = estimators[label].calibrated_classifiers_
+        if len(calibrated) != 1:
+            raise ValueError("expected CalibratedClassifierCV(ensemble=False)")
+        linear = calibrated[0].estimator
+        sigmoid = calibrated[0].calibrators[0]
+        weights.append(np.asarray(linear.coef_, dtype=np.float64).ravel())
+        intercepts.append(float(linear.intercept_[0]))
+        slopes.append(float(sigmoid.a_))
+        offsets.append(float(sigmoid.b_))
+    return np.column_stack(weights), np.array(intercepts), np.array(slopes), np.array(offsets)

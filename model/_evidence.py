@@ -1,0 +1,118 @@
+"""Which phrases of the note drove each label: linear contributions mapped back to text."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import numpy as np
+
+from ._context import NoteAnalysis
+from ._features import FeatureSpace, feature_words
+from ._results import Evidence
+
+MAX_PHRASES = 5
+MAX_CONTEXT_CUES = 3
+MIN_WEIGHT = 0.05
+
+
+class EvidenceMapper:
+    """Maps nonzero feature columns of one note to spans of the original text."""
+
+    def __init__(self, space: FeatureSpace) -> None:
+        self.space = space
+        self.word_names = space.words.get_feature_names_out()
+        self.max_ngram = space.words.ngram_range[1]
+        self.cue_of_column = {col: key for key, col in space.cue_column.items()}
+
+    def spans(
+        self, analysis: NoteAnalysis, columns: np.ndarray
+    ) -> dict[int, list[tuple[int, int, str]]]:
+        """Feature column -> [(first term, last term + 1, context)] in this note."""
+        fw = feature_words(analysis)
+        grams: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        n_words = len(fw.words)
+        for n in range(1, self.max_ngram + 1):
+            for p in range(n_words - n + 1):
+                gram = " ".join(fw.words[p : p + n])
+                grams[gram].append((fw.term_index[p], fw.term_index[p + n - 1] + 1))
+        out: dict[int, list[tuple[int, int, str]]] = {}
+        word_width = self.space.word_width
+        cue_offset = self.space.cue_offset
+        for col in columns.tolist():
+            if col < word_width:
+                name = self.word_names[col]
+                context = _context_of(name)
+                out[col] = [(a, b, context) for a, b in grams.get(name, ())]
+            elif col >= cue_offset:
+                cue, context = self.cue_of_column[col - cue_offset]
+                out[col] = [
+                    (c.term_start, c.term_end, context)
+                    for c in analysis.cues
+                    if c.cue == cue and c.context == context
+                ]
+        return out
+
+    def evidence(
+        self,
+        text: str,
+        analysis: NoteAnalysis,
+        columns: np.ndarray,
+        contributions: dict[str, np.ndarray],
+    ) -> list[Evidence]:
+        spans = self.spans(analysis, columns)
+        terms = analysis.terms
+        result: list[Evidence] = []
+        cue_labels = {c.cue: c.label for c in analysis.cues}
+        for label, weights in contributions.items():
+            present: list[list] = []
+            contextual: dict[tuple[int, int, str], float] = {}
+            for col, weight in zip(columns.tolist(), weights.tolist(), strict=True):
+                places = spans.get(col)
+                if not places:
+                    continue
+                share = weight / len(places)
+                for first, last, context in places:
+                    if context == "present":
+                        if share > 0:
+                            present.append([first, last, share])
+                    elif col >= self.space.cue_offset:
+                        cue = self.cue_of_column[col - self.space.cue_offset][0]
+                        if cue_labels.get(cue) == label:
+                            key = (first, last, context)
+                            contextual[key] = contextual.get(key, 0.0) + share
+            for first, last, weight in _merge(present)[:MAX_PHRASES]:
+                if weight < MIN_WEIGHT:
+                    break
+                start, end = terms.starts[first], terms.ends[last - 1]
+                result.append(
+                    Evidence(label, start, end, text[start:end], round(weight, 4), False, "present")
+                )
+            ranked = sorted(contextual.items(), key=lambda kv: kv[1])[:MAX_CONTEXT_CUES]
+            for (first, last, context), weight in ranked:
+                start, end = terms.starts[first], terms.ends[last - 1]
+                result.append(
+                    Evidence(label, start, end, text[start:end], round(weight, 4), True, context)
+                )
+        return result
+
+
+def _context_of(feature_name: str) -> str:
+    first = feature_name.split(" ", 1)[0]
+    for context, prefix in (("negated", "neg_"), ("historical", "hist_"), ("hypothetical", "hyp_")):
+        if first.startswith(prefix):
+            return context
+    return "present"
+
+
+def _merge(items: list[list]) -> list[tuple[int, int, float]]:
+    """Union overlapping term ranges, summing weights; heaviest first."""
+    merged: list[list] = []
+    for first, last, weight in sorted(items):
+        if merged and first < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], last)
+            merged[-1][2] += weight
+        else:
+            merged.append([first, last, weight])
+    return sorted(((a, b, w) for a, b, w in merged), key=lambda t: -t[2])
+
+

@@ -1,0 +1,38 @@
+"""The RCRP route suggested by the flags, with reasons in plain words."""
+
+from __future__ import annotations
+
+from ._labels import LABEL_TITLES
+from ._results import Evidence, LabelScore, Route
+
+HANDLER_DECIDES = "Advice only: the handler decides."
+
+
+def suggest_route(labels: dict[str, LabelScore], evidence: list[Evidence]) -> Route:
+    """Police where there is a threat to life or a crime; health-led for mental health alone."""
+    ttl = labels["threat_to_life"].flagged
+    crime = labels["crime"].flagged
+    mental_health = labels["mental_health"].flagged
+    if (ttl or crime) and mental_health:
+        suggestion = "police-and-health"
+    elif ttl or crime:
+        suggestion = "police"
+    elif mental_health:
+        suggestion = "health-led"
+    else:
+        suggestion = "no-signal"
+    reasons = [
+        _reason(label, labels[label], evidence)
+        for label in ("threat_to_life", "crime", "mental_health")
+        if labels[label].flagged
+    ]
+    if not reasons:
+        reasons = ["No label reached its threshold."]
+    return Route(suggestion, reasons)
+
+
+def _reason(label: str, score: LabelScore, evidence: list[Evidence]) -> str:
+    phrases = [e.text for e in evidence if e.label == label and not e.negated][:3]
+    quoted = ", ".join(f"'{p}'" for p in phrases)
+    head = f"{LABEL_TITLES[label]} ({score.probability:.0%})"
+    return f"{head}: {quoted}" if quoted else head

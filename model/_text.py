@@ -1,0 +1,113 @@
+"""Text normalisation that never moves a character.
+
+Evidence must point at the handler's own words, so every step here keeps a map
+from each processed term back to a span of the ORIGINAL note. Normalisation is
+done character for character (same length), then tokens are expanded and stemmed
+into terms that each remember their source span.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import snowballstemmer
+
+LEXICON_DIR = Path(__file__).parent / "lexicon"
+
+_CHAR_MAP = {
+    "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
+    "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
+    "\u2212": "-", "\u00a0": " ", "\u2007": " ", "\u202f": " ", "\u2009": " ", "\u200a": " ",
+    "\u2026": ".", "\t": " ", "\r": " ", "\n": " ", "\u2028": " ", "\u2029": " ",
+}
+
+
+def normalise_char(ch: str) -> str:
+    """One character in, one character out: punctuation variants folded, lower-cased."""
+    mapped = _CHAR_MAP.get(ch)
+    if mapped is not None:
+        return mapped
+    if ch.isspace() or unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+        return " "
+    low = ch.lower()
+    if len(low) != 1:
+        low = unicodedata.normalize("NFKD", ch)[0].lower()
+    return low
+
+
+def normalise(text: str) -> str:
+    """Same-length normalised copy of ``text`` (offsets stay valid against the original)."""
+    return "".join(map(normalise_char, text))
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    """Abbreviation expansions and identity terms, loaded from versioned JSON."""
+
+    expansions: dict[str, tuple[str, ...]]
+    version: str
+
+    @classmethod
+    def load(cls, directory: Path = LEXICON_DIR) -> Lexicon:
+        raw = json.loads((directory / "abbreviations.json").read_text(encoding="utf-8"))
+        identity = json.loads((directory / "identity.json").read_text(encoding="utf-8"))
+        expansions = {k: tuple(v.split()) for k, v in raw["expansions"].items()}
+        # Identity neutralisation wins over abbreviations ("bf" is a partner, not a boyfriend).
+        expansions.update({k: tuple(v.split()) for k, v in identity["neutral"].items()})
+        expansions.update({word: () for word in identity["drop"]})
+        expansions.update({name: ("<name>",) for name in identity["names"]})
+        return cls(expansions, f"{raw['version']}.{identity['version']}")
+
+
+_STEMMER = snowballstemmer.stemmer("english")
+_AGE_SEX = re.compile(r"^(\d{1,3})(m|f|yo|yrs?|y/o)$")
+_NUMBER = re.compile(r"^\d+([.,:]\d+)*(hrs|am|pm|h)?$")
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    return _STEMMER.stemWord(word)
+
+
+@dataclass(slots=True)
+class Terms:
+    """Processed terms of a note, each with the [start, end) span it came from."""
+
+    words: list[str]
+    starts: list[int]
+    ends: list[int]
+
+
+def to_terms(tokens: list[tuple[str, int]], lexicon: Lexicon) -> Terms:
+    """Expand abbreviations, fold numbers and identity words, and stem.
+
+    ``tokens`` are (normalised token text, start offset) pairs from the tokenizer.
+    """
+    words: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    expansions = lexicon.expansions
+    for text, start in tokens:
+        end = start + len(text)
+        if text.isspace():
+            continue
+        expanded = expansions.get(text)
+        if expanded is None:
+            match = _AGE_SEX.match(text)
+            if match:
+                expanded = ("<num>", "year", "old")
+            elif _NUMBER.match(text):
+                expanded = ("<num>",)
+            else:
+                expanded = (text,)
+        for word in expanded:
+            words.append(word if word.startswith("<") else stem(word))
+            starts.append(start)
+            ends.append(end)
+    return Terms(words, starts, ends)
