@@ -235,7 +235,7 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=Path, default=HERE / "seeds")
     parser.add_argument("--out", type=Path, default=HERE / "corpus")
-    parser.add_argument("--variants", type=int, default=5)
+    parser.add_argument("--variants", type=int, default=6)
     parser.add_argument("--seed", type=int, default=13)
     args = parser.parse_args(argv)
     splits = build(args.seeds, args.variants, args.seed)

@@ -1,0 +1,1 @@
+"""The `rightcall` command: the composition root that may import model, training and serving."""

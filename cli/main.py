@@ -1,0 +1,21 @@
+"""Entry point: `rightcall <command>`."""
+
+from __future__ import annotations
+
+import typer
+
+from . import data, train
+
+app = typer.Typer(
+    help="rightcall: calibrated mental-health, crime and threat-to-life signals for call notes.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+)
+app.add_typer(data.app, name="data")
+app.command("train")(train.train_command)
+app.command("predict")(train.predict_command)
+app.command("score")(train.score_command)
+
+
+if __name__ == "__main__":
+    app()

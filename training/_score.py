@@ -1,0 +1,141 @@
+"""Batch scoring: stream a file of notes through a model in chunks, bounded memory.
+
+The input is validated in a first streaming pass (every problem reported, nothing
+written), then scored chunk by chunk in a second pass.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from model import LABELS, Classifier
+
+from ._data import ColumnMapping, DataError, Problem, iter_rows
+
+OUTPUT_FORMATS = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet"}
+CHUNK = 2000
+
+
+def output_columns() -> list[str]:
+    cols = ["id"]
+    for label in LABELS:
+        cols += [f"{label}_probability", f"{label}_flag"]
+    return [*cols, "route"]
+
+
+def validate_unlabelled(path: Path, mapping: ColumnMapping) -> int:
+    """Count valid rows; raise DataError with every problem found."""
+    problems: list[Problem] = []
+    seen: dict[str, int] = {}
+    count = 0
+    for n, row in iter_rows(path, [mapping.text, mapping.id]):
+        if isinstance(row, Problem):
+            problems.append(row)
+            continue
+        text = row.get(mapping.text)
+        if not isinstance(text, str) or not text.strip():
+            problems.append(Problem(str(path), n, f"missing or empty text ({mapping.text!r})"))
+        note_id = row.get(mapping.id)
+        if note_id not in (None, ""):
+            if str(note_id) in seen:
+                problems.append(Problem(str(path), n, f"duplicate id {note_id!r} "
+                                        f"(first at line {seen[str(note_id)]})"))
+            else:
+                seen[str(note_id)] = n
+        count += 1
+    if problems:
+        raise DataError(problems)
+    if count == 0:
+        raise DataError([Problem(str(path), None, "no rows")])
+    return count
+
+
+def iter_chunks(path: Path, mapping: ColumnMapping, size: int = CHUNK) -> Iterator[tuple[list, list]]:
+    ids, texts = [], []
+    for n, row in iter_rows(path, [mapping.text, mapping.id]):
+        note_id = row.get(mapping.id)
+        ids.append(str(note_id) if note_id not in (None, "") else f"{path.stem}:{n}")
+        texts.append(row[mapping.text])
+        if len(texts) == size:
+            yield ids, texts
+            ids, texts = [], []
+    if texts:
+        yield ids, texts
+
+
+def score_rows(classifier: Classifier, ids: list[str], texts: list[str]) -> list[dict]:
+    rows = []
+    for note_id, result in zip(ids, classifier.classify_many(texts, with_evidence=False),
+                               strict=True):
+        row: dict = {"id": note_id}
+        for label in LABELS:
+            score = result.labels[label]
+            row[f"{label}_probability"] = round(score.probability, 6)
+            row[f"{label}_flag"] = int(score.flagged)
+        row["route"] = result.route.suggestion
+        rows.append(row)
+    return rows
+
+
+class _Writer:
+    def __init__(self, path: Path) -> None:
+        self.format = OUTPUT_FORMATS.get(path.suffix.lower())
+        if self.format is None:
+            raise DataError([Problem(str(path), None, "output must end in "
+                                     + ", ".join(OUTPUT_FORMATS))])
+        self.path = path
+        self.tmp = path.with_name(path.name + ".partial")
+        self._parquet = None
+        self.handle = None if self.format == "parquet" else self.tmp.open("w", encoding="utf-8",
+                                                                          newline="")
+        if self.format == "csv":
+            self.csv = csv.DictWriter(self.handle, fieldnames=output_columns())
+            self.csv.writeheader()
+
+    def write(self, rows: list[dict]) -> None:
+        if self.format == "jsonl":
+            self.handle.writelines(json.dumps(r) + "\n" for r in rows)
+        elif self.format == "csv":
+            self.csv.writerows(rows)
+        else:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+
+            table = pa.Table.from_pylist(rows)
+            if self._parquet is None:
+                self._parquet = pq.ParquetWriter(self.tmp, table.schema)
+            self._parquet.write_table(table)
+
+    def close(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+        if self._parquet is not None:
+            self._parquet.close()
+        self.tmp.replace(self.path)
+
+
+def score_file(
+    classifier: Classifier,
+    source: Path,
+    output: Path,
+    mapping: ColumnMapping | None = None,
+    on_chunk: Callable[[int], None] = lambda n: None,
+) -> int:
+    """Score every note of ``source`` into ``output``; returns the number of notes."""
+    mapping = mapping or ColumnMapping()
+    validate_unlabelled(source, mapping)
+    writer = _Writer(output)
+    total = 0
+    try:
+        for ids, texts in iter_chunks(source, mapping):
+            writer.write(score_rows(classifier, ids, texts))
+            total += len(ids)
+            on_chunk(len(ids))
+    except BaseException:
+        writer.tmp.unlink(missing_ok=True)
+        raise
+    writer.close()
+    return total
