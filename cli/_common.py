@@ -9,7 +9,6 @@ import typer
 from rich.console import Console
 
 console = Console()
-errors = Console(stderr=True)
 
 TextCol = Annotated[str | None, typer.Option("--text-col", help="Column holding the note text.")]
 IdCol = Annotated[str | None, typer.Option("--id-col", help="Column holding the note id.")]
@@ -21,8 +20,14 @@ DEFAULT_MODELS = Path("models")
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    errors.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    typer.echo(f"error: {message}", err=True)
     raise typer.Exit(code)
+
+
+def report_problems(problems, limit: int | None = None) -> None:
+    """One line per problem, unwrapped, so each names its file and line."""
+    for problem in problems[:limit]:
+        typer.echo(str(problem), err=True)
 
 
 def mapping_from(text_col, id_col, label_col):

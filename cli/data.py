@@ -12,7 +12,7 @@ from rich.table import Table
 from training import DataError, load_notes
 from training._stats import describe
 
-from ._common import IdCol, LabelCol, TextCol, console, errors, mapping_from
+from ._common import IdCol, LabelCol, TextCol, console, mapping_from, report_problems
 
 app = typer.Typer(help="Validate and describe labelled call-note files.", no_args_is_help=True)
 REPO = Path(__file__).resolve().parent.parent
@@ -21,7 +21,9 @@ REPO = Path(__file__).resolve().parent.parent
 @app.command()
 def validate(
     files: Annotated[list[Path], typer.Argument(help="JSONL, CSV or Parquet files.")],
-    text_col: TextCol = None, id_col: IdCol = None, label_col: LabelCol = None,
+    text_col: TextCol = None,
+    id_col: IdCol = None,
+    label_col: LabelCol = None,
     unlabelled: Annotated[bool, typer.Option(help="Only check text and ids.")] = False,
 ) -> None:
     """Exit 0 if every row is valid; otherwise list every problem with file and line, exit 1."""
@@ -29,9 +31,8 @@ def validate(
     try:
         notes = load_notes(files, mapping, require_labels=not unlabelled)
     except DataError as error:
-        for problem in error.problems:
-            errors.print(str(problem), highlight=False, markup=False)
-        errors.print(f"{len(error.problems)} problem(s) found; nothing loaded.")
+        report_problems(error.problems)
+        typer.echo(f"{len(error.problems)} problem(s) found; nothing loaded.", err=True)
         raise typer.Exit(1) from None
     console.print(f"OK: {len(notes)} valid notes in {len(files)} file(s).")
 
@@ -39,16 +40,17 @@ def validate(
 @app.command()
 def stats(
     files: Annotated[list[Path], typer.Argument(help="JSONL, CSV or Parquet files.")],
-    text_col: TextCol = None, id_col: IdCol = None, label_col: LabelCol = None,
+    text_col: TextCol = None,
+    id_col: IdCol = None,
+    label_col: LabelCol = None,
 ) -> None:
     """Label counts, co-occurrence, style mix, lengths and duplicates as tables."""
     mapping = mapping_from(text_col, id_col, label_col)
     try:
         notes = load_notes(files, mapping)
     except DataError as error:
-        for problem in error.problems[:20]:
-            errors.print(str(problem), highlight=False, markup=False)
-        errors.print("Run `rightcall data validate` for the full list.")
+        report_problems(error.problems, 20)
+        typer.echo("Run `rightcall data validate` for the full list.", err=True)
         raise typer.Exit(1) from None
     summary = describe(notes)
     console.print(f"[bold]{summary['notes']}[/] notes from {', '.join(map(str, files))}")
@@ -73,8 +75,11 @@ def stats(
             console.print(table)
     if "hard_cases" in summary:
         hard = summary["hard_cases"]
-        table = Table("hard-case tag", "notes", title=f"Hard cases: {hard['notes']} notes "
-                      f"({hard['notes'] / summary['notes']:.1%})")
+        table = Table(
+            "hard-case tag",
+            "notes",
+            title=f"Hard cases: {hard['notes']} notes ({hard['notes'] / summary['notes']:.1%})",
+        )
         for tag, count in hard["tags"].items():
             table.add_row(tag, str(count))
         console.print(table)
@@ -84,8 +89,10 @@ def stats(
         table.add_row(name, *(str(q[k]) for k in ("p0", "p10", "p50", "p90", "p100")))
     console.print(table)
     dup = summary["duplicates"]
-    console.print(f"Duplicates: {dup['exact_duplicate_texts']} exact, "
-                  f"{dup['normalised_duplicate_texts']} after folding case and spaces.")
+    console.print(
+        f"Duplicates: {dup['exact_duplicate_texts']} exact, "
+        f"{dup['normalised_duplicate_texts']} after folding case and spaces."
+    )
 
 
 @app.command()

@@ -14,10 +14,26 @@ from training import ConfigError, DataError, load_config, train
 from training._config import DEFAULT_CONFIG
 from training._score import score_file, validate_unlabelled
 
-from ._common import DEFAULT_MODELS, IdCol, LabelCol, TextCol, console, errors, fail, mapping_from
+from ._common import (
+    DEFAULT_MODELS,
+    IdCol,
+    LabelCol,
+    TextCol,
+    console,
+    fail,
+    mapping_from,
+    report_problems,
+)
 
-STEPS = ["loading data", "analysing notes", "fitting features", *[f"fitting {x}" for x in LABELS],
-         "tuning thresholds on dev", "measuring on test", "writing artefact"]
+STEPS = [
+    "loading data",
+    "analysing notes",
+    "fitting features",
+    *[f"fitting {x}" for x in LABELS],
+    "tuning thresholds on dev",
+    "measuring on test",
+    "writing artefact",
+]
 
 
 def _load_model(path: Path):
@@ -29,11 +45,17 @@ def _load_model(path: Path):
 
 def train_command(
     config: Annotated[Path, typer.Option(help="Training config (TOML).")] = DEFAULT_CONFIG,
-    data: Annotated[list[Path] | None, typer.Option(
-        help="Labelled file(s) to train on instead of the config's; split by their 'split' "
-             "column, else by group/id.")] = None,
+    data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Labelled file(s) to train on instead of the config's; split by their 'split' "
+            "column, else by group/id."
+        ),
+    ] = None,
     out: Annotated[Path, typer.Option(help="Models folder.")] = DEFAULT_MODELS,
-    text_col: TextCol = None, id_col: IdCol = None, label_col: LabelCol = None,
+    text_col: TextCol = None,
+    id_col: IdCol = None,
+    label_col: LabelCol = None,
 ) -> None:
     """Train, calibrate and tune thresholds; write models/<version>/ and point models/latest."""
     mapping = mapping_from(text_col, id_col, label_col)
@@ -41,8 +63,14 @@ def train_command(
         cfg = load_config(config)
     except ConfigError as error:
         fail(str(error))
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=console, transient=False) as bar:
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+    ) as bar:
         task = bar.add_task("training", total=len(STEPS))
 
         def step(name: str) -> None:
@@ -56,12 +84,27 @@ def train_command(
             fail(str(error))
         bar.update(task, completed=len(STEPS), description="done")
     for split, metrics in result.metrics.items():
-        table = Table("label", "threshold", "precision", "recall", "F1", "Brier", "ROC-AUC",
-                      title=f"{split} split ({next(iter(metrics.values()))['n']} notes)")
+        table = Table(
+            "label",
+            "threshold",
+            "precision",
+            "recall",
+            "F1",
+            "Brier",
+            "ROC-AUC",
+            title=f"{split} split ({next(iter(metrics.values()))['n']} notes)",
+        )
         for label, m in metrics.items():
             auc = f"{m['roc_auc']:.3f}" if m["roc_auc"] is not None else "n/a"
-            table.add_row(label, f"{m['threshold']:.3f}", f"{m['precision']:.3f}",
-                          f"{m['recall']:.3f}", f"{m['f1']:.3f}", f"{m['brier']:.4f}", auc)
+            table.add_row(
+                label,
+                f"{m['threshold']:.3f}",
+                f"{m['precision']:.3f}",
+                f"{m['recall']:.3f}",
+                f"{m['f1']:.3f}",
+                f"{m['brier']:.4f}",
+                auc,
+            )
         console.print(table)
     console.print(f"Model [bold]{result.version}[/] written to {result.path}")
 
@@ -80,8 +123,9 @@ def predict_command(
         flag = "[bold red]FLAGGED[/]" if score.flagged else "-"
         table.add_row(label, f"{score.probability:.1%}", f"{score.threshold:.1%}", flag)
     console.print(table)
-    console.print(f"Suggested route: [bold]{result.route.suggestion}[/]  "
-                  "(advice only: the handler decides)")
+    console.print(
+        f"Suggested route: [bold]{result.route.suggestion}[/]  (advice only: the handler decides)"
+    )
     for reason in result.route.reasons:
         console.print(f"  - {reason}", highlight=False)
     if result.evidence:
@@ -96,7 +140,8 @@ def score_command(
     source: Annotated[Path, typer.Argument(help="JSONL, CSV or Parquet file with a text column.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output .jsonl, .csv or .parquet")],
     model: Annotated[Path, typer.Option(help="Model folder.")] = DEFAULT_MODELS / "latest",
-    text_col: TextCol = None, id_col: IdCol = None,
+    text_col: TextCol = None,
+    id_col: IdCol = None,
 ) -> None:
     """Score every note in a file: id, per-label probability and flag, and route."""
     mapping = mapping_from(text_col, id_col, None)
@@ -104,15 +149,20 @@ def score_command(
     try:
         total = validate_unlabelled(source, mapping)
     except DataError as error:
-        for problem in error.problems[:50]:
-            errors.print(str(problem), highlight=False, markup=False)
+        report_problems(error.problems, 50)
         fail(f"{len(error.problems)} problem(s) in {source}; nothing written")
-    with Progress(TextColumn("scoring"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=console) as bar:
+    with Progress(
+        TextColumn("scoring"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
         task = bar.add_task("scoring", total=total)
         try:
-            n = score_file(classifier, source, output, mapping,
-                           on_chunk=lambda k: bar.advance(task, k))
+            n = score_file(
+                classifier, source, output, mapping, on_chunk=lambda k: bar.advance(task, k)
+            )
         except DataError as error:
             fail(str(error))
     console.print(f"Scored {n} notes into {output}")

@@ -23,28 +23,180 @@ LABELS = ("mental_health", "crime", "threat_to_life")
 SPLITS = (("train", 70), ("dev", 15), ("test", 15))
 NEAR_DUPLICATE = 0.6  # Jaccard similarity of word 3-gram shingles
 
-NAMES = """James Mohammed Aisha Olivia Jack Priya Tomasz Wei Kwame Fatima Liam Sophie Ahmed Grace
-Daniel Zainab Connor Emily Ravi Chloe Marcus Hannah Darius Siobhan Kofi Megan Ali Jessica Lukas
-Amara Ryan Leah Dev Bethany Omar Niamh Tyrone Ellie Piotr Yasmin Carlos Maria Jamal Lucy Sanjay
-Rosa Mateo Keisha Arjun Ewa Sarah Adam Nadia Imran Chen Ngozi Andrei Magdalena Shanice Luis
-Helen Peter Samira Kiran Oluwaseun Declan Agnieszka Malik Isla Deepak""".split()
-STREETS = """Harlow Fenwick Marlow Kestrel Ashby Linden Brook Mercer Raven Orchard Wellfield Copper
-Haddon Thorn Millbrook Granby Elm Sycamore Bramley Castle Foxley Heron Juniper Larch Moss Northgate
-Pinfold Quarry Rowan Saxon Tanner Union Vicarage Willow Yarrow Albion Beacon Cedar Dunmore""".split()
-SUFFIXES = "Road Street Lane Avenue Close Way Drive Court Grove Crescent Place Terrace".split()
+NAMES = [
+    "James",
+    "Mohammed",
+    "Aisha",
+    "Olivia",
+    "Jack",
+    "Priya",
+    "Tomasz",
+    "Wei",
+    "Kwame",
+    "Fatima",
+    "Liam",
+    "Sophie",
+    "Ahmed",
+    "Grace",
+    "Daniel",
+    "Zainab",
+    "Connor",
+    "Emily",
+    "Ravi",
+    "Chloe",
+    "Marcus",
+    "Hannah",
+    "Darius",
+    "Siobhan",
+    "Kofi",
+    "Megan",
+    "Ali",
+    "Jessica",
+    "Lukas",
+    "Amara",
+    "Ryan",
+    "Leah",
+    "Dev",
+    "Bethany",
+    "Omar",
+    "Niamh",
+    "Tyrone",
+    "Ellie",
+    "Piotr",
+    "Yasmin",
+    "Carlos",
+    "Maria",
+    "Jamal",
+    "Lucy",
+    "Sanjay",
+    "Rosa",
+    "Mateo",
+    "Keisha",
+    "Arjun",
+    "Ewa",
+    "Sarah",
+    "Adam",
+    "Nadia",
+    "Imran",
+    "Chen",
+    "Ngozi",
+    "Andrei",
+    "Magdalena",
+    "Shanice",
+    "Luis",
+    "Helen",
+    "Peter",
+    "Samira",
+    "Kiran",
+    "Oluwaseun",
+    "Declan",
+    "Agnieszka",
+    "Malik",
+    "Isla",
+    "Deepak",
+]
+STREETS = [
+    "Harlow",
+    "Fenwick",
+    "Marlow",
+    "Kestrel",
+    "Ashby",
+    "Linden",
+    "Brook",
+    "Mercer",
+    "Raven",
+    "Orchard",
+    "Wellfield",
+    "Copper",
+    "Haddon",
+    "Thorn",
+    "Millbrook",
+    "Granby",
+    "Elm",
+    "Sycamore",
+    "Bramley",
+    "Castle",
+    "Foxley",
+    "Heron",
+    "Juniper",
+    "Larch",
+    "Moss",
+    "Northgate",
+    "Pinfold",
+    "Quarry",
+    "Rowan",
+    "Saxon",
+    "Tanner",
+    "Union",
+    "Vicarage",
+    "Willow",
+    "Yarrow",
+    "Albion",
+    "Beacon",
+    "Cedar",
+    "Dunmore",
+]
+SUFFIXES = [
+    "Road",
+    "Street",
+    "Lane",
+    "Avenue",
+    "Close",
+    "Way",
+    "Drive",
+    "Court",
+    "Grove",
+    "Crescent",
+    "Place",
+    "Terrace",
+]
 # (expansion, abbreviation) pairs swapped in either direction, whole words, case-insensitive.
 ABBREVIATIONS = [
-    ("reporting person", "RP"), ("injured party", "IP"), ("missing person", "MISPER"),
-    ("overdose", "OD"), ("suicidal ideation", "SI"), ("mental health", "MH"),
-    ("domestic abuse", "DA"), ("road traffic collision", "RTC"), ("absent without leave", "AWOL"),
-    ("section 136", "S136"), ("weapon", "WPN"), ("unknown", "UNK"), ("subject", "SUBJ"),
-    ("advised", "ADV"), ("with", "w/"), ("without", "w/o"), ("ambulance", "LAS"),
-    ("complainant", "COMP"), ("vehicle", "VEH"), ("self harm", "DSH"), ("history", "hx"),
-    ("please", "pls"), ("because", "bc"), ("people", "ppl"), ("right now", "rn"),
+    ("reporting person", "RP"),
+    ("injured party", "IP"),
+    ("missing person", "MISPER"),
+    ("overdose", "OD"),
+    ("suicidal ideation", "SI"),
+    ("mental health", "MH"),
+    ("domestic abuse", "DA"),
+    ("road traffic collision", "RTC"),
+    ("absent without leave", "AWOL"),
+    ("section 136", "S136"),
+    ("weapon", "WPN"),
+    ("unknown", "UNK"),
+    ("subject", "SUBJ"),
+    ("advised", "ADV"),
+    ("with", "w/"),
+    ("without", "w/o"),
+    ("ambulance", "LAS"),
+    ("complainant", "COMP"),
+    ("vehicle", "VEH"),
+    ("self harm", "DSH"),
+    ("history", "hx"),
+    ("please", "pls"),
+    ("because", "bc"),
+    ("people", "ppl"),
+    ("right now", "rn"),
 ]
-PROTECTED = {"no", "not", "nil", "denies", "denied", "never", "none", "without", "nobody",
-             "isn't", "wasn't", "doesn't", "didn't", "can't", "won't", "cannot"}
-KEYBOARD = "qwertyuiop asdfghjkl zxcvbnm".split()
+PROTECTED = {
+    "no",
+    "not",
+    "nil",
+    "denies",
+    "denied",
+    "never",
+    "none",
+    "without",
+    "nobody",
+    "isn't",
+    "wasn't",
+    "doesn't",
+    "didn't",
+    "can't",
+    "won't",
+    "cannot",
+}
+KEYBOARD = ["qwertyuiop", "asdfghjkl", "zxcvbnm"]
 
 NAME_RE = re.compile(r"\b(" + "|".join(NAMES) + r")\b")
 ADDRESS_RE = re.compile(r"\b(\d{1,4})(\s+)([A-Z][a-z]+)(\s+)(" + "|".join(SUFFIXES) + r")\b")
@@ -122,8 +274,10 @@ def substitute(text: str, rng: random.Random) -> str:
 
     text = NAME_RE.sub(name, text)
     text = ADDRESS_RE.sub(
-        lambda m: f"{rng.randint(1, 199)}{m.group(2)}{rng.choice(STREETS)}{m.group(4)}"
-        f"{rng.choice(SUFFIXES)}",
+        lambda m: (
+            f"{rng.randint(1, 199)}{m.group(2)}{rng.choice(STREETS)}{m.group(4)}"
+            f"{rng.choice(SUFFIXES)}"
+        ),
         text,
     )
     text = AGE_RE.sub(lambda m: f"{new_age(int(m.group(1)), rng)}{m.group(2)}{m.group(3)}", text)
@@ -215,10 +369,15 @@ def build(seed_dir: Path, variants: int, seed: int) -> dict[str, list[dict]]:
         for k, (text, hard, kind) in enumerate(copies):
             record = {"id": f"rc-{row['seed_id']}-{k}", "text": text}
             record.update({label: int(row[label]) for label in LABELS})
-            record.update({
-                "style": row["style"], "group": group, "source": f"{kind}:{row['writer']}",
-                "hard": hard, "split": split,
-            })
+            record.update(
+                {
+                    "style": row["style"],
+                    "group": group,
+                    "source": f"{kind}:{row['writer']}",
+                    "hard": hard,
+                    "split": split,
+                }
+            )
             splits[split].append(record)
     return splits
 

@@ -6,6 +6,14 @@ from ._labels import LABELS, ROUTES
 from ._results import ClassifyResult, Evidence, LabelScore, Route
 
 __all__ = [
-    "LABELS", "ROUTES", "ArtefactError", "Classifier", "ClassifyResult", "Evidence",
-    "LabelScore", "Route", "load", "verify",
+    "LABELS",
+    "ROUTES",
+    "ArtefactError",
+    "Classifier",
+    "ClassifyResult",
+    "Evidence",
+    "LabelScore",
+    "Route",
+    "load",
+    "verify",
 ]

@@ -114,5 +114,3 @@ def _merge(items: list[list]) -> list[tuple[int, int, float]]:
         else:
             merged.append([first, last, weight])
     return sorted(((a, b, w) for a, b, w in merged), key=lambda t: -t[2])
-
-

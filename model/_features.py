@@ -47,15 +47,24 @@ def feature_words(analysis: NoteAnalysis) -> FeatureWords:
 
 def word_vectoriser(min_df: int = 2, max_ngram: int = 2) -> TfidfVectorizer:
     return TfidfVectorizer(
-        token_pattern=r"\S+", lowercase=False, ngram_range=(1, max_ngram),
-        min_df=min_df, sublinear_tf=True, dtype=np.float32,
+        token_pattern=r"\S+",
+        lowercase=False,
+        ngram_range=(1, max_ngram),
+        min_df=min_df,
+        sublinear_tf=True,
+        dtype=np.float32,
     )
 
 
 def char_vectoriser(min_df: int = 3, max_features: int = 60_000) -> TfidfVectorizer:
     return TfidfVectorizer(
-        analyzer="char_wb", ngram_range=(3, 5), lowercase=False, min_df=min_df,
-        max_features=max_features, sublinear_tf=True, dtype=np.float32,
+        analyzer="char_wb",
+        ngram_range=(3, 5),
+        lowercase=False,
+        min_df=min_df,
+        max_features=max_features,
+        sublinear_tf=True,
+        dtype=np.float32,
     )
 
 

@@ -5,6 +5,14 @@ from ._data import ColumnMapping, DataError, NoteSet, Problem, load_notes
 from ._train import TrainResult, train
 
 __all__ = [
-    "ColumnMapping", "ConfigError", "DataError", "NoteSet", "Problem", "TrainConfig",
-    "TrainResult", "load_config", "load_notes", "train",
+    "ColumnMapping",
+    "ConfigError",
+    "DataError",
+    "NoteSet",
+    "Problem",
+    "TrainConfig",
+    "TrainResult",
+    "load_config",
+    "load_notes",
+    "train",
 ]

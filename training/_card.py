@@ -7,8 +7,10 @@ from model._labels import LABEL_TITLES
 
 
 def _metrics_table(metrics: dict[str, dict]) -> str:
-    rows = ["| label | n | positives | threshold | precision | recall | F1 | Brier | ROC-AUC |",
-            "|---|---|---|---|---|---|---|---|---|"]
+    rows = [
+        "| label | n | positives | threshold | precision | recall | F1 | Brier | ROC-AUC |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
     for label in LABELS:
         m = metrics[label]
         auc = f"{m['roc_auc']:.3f}" if m.get("roc_auc") is not None else "n/a"
@@ -37,17 +39,21 @@ def model_card(manifest: dict) -> str:
         "Word n-grams over context-marked terms (negated, historical and hypothetical cues are "
         "distinct features), character n-grams, and cue-in-context columns from a versioned "
         "lexicon; one logistic regression per label with "
-        f"{manifest['calibration']} calibration ({manifest['training_config']['model']['calibration_folds']}-fold). "
+        f"{manifest['calibration']} calibration "
+        f"({manifest['training_config']['model']['calibration_folds']}-fold). "
         "Identity words (ethnicity, nationality, religion, gendered words, first names) are "
         "neutralised before features are built.",
         "## Thresholds",
         "\n".join(
             f"- `{label}`: {manifest['thresholds'][label]:.3f} "
-            f"(policy: {manifest['threshold_policy'][label]})" for label in LABELS
+            f"(policy: {manifest['threshold_policy'][label]})"
+            for label in LABELS
         ),
         "## Data",
-        "\n".join(f"- `{name}` sha256 `{digest[:16]}…`" for name, digest in
-                  manifest.get("data_files", {}).items()),
+        "\n".join(
+            f"- `{name}` sha256 `{digest[:16]}…`"
+            for name, digest in manifest.get("data_files", {}).items()
+        ),
     ]
     for split in ("dev", "test"):
         if split in metrics:

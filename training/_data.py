@@ -19,8 +19,14 @@ from model import LABELS
 
 TRUE_VALUES = {"1", "y", "yes", "true", "t", "1.0"}
 FALSE_VALUES = {"0", "n", "no", "false", "f", "0.0"}
-FORMATS = {".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl", ".csv": "csv",
-           ".parquet": "parquet", ".pq": "parquet"}
+FORMATS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+}
 MAX_PROBLEMS_SHOWN = 200
 
 
@@ -34,7 +40,9 @@ class ColumnMapping:
 
     @classmethod
     def from_options(
-        cls, text_col: str | None = None, id_col: str | None = None,
+        cls,
+        text_col: str | None = None,
+        id_col: str | None = None,
         label_cols: Iterable[str] = (),
     ) -> ColumnMapping:
         """``label_cols`` are ``label=COLUMN`` strings, e.g. ``mental_health=MH_FLAG``."""
@@ -89,8 +97,15 @@ class NoteSet:
 def file_format(path: Path) -> str:
     fmt = FORMATS.get(path.suffix.lower())
     if fmt is None:
-        raise DataError([Problem(str(path), None, f"unknown file type {path.suffix!r}; "
-                                 f"use one of {', '.join(sorted(FORMATS))}")])
+        raise DataError(
+            [
+                Problem(
+                    str(path),
+                    None,
+                    f"unknown file type {path.suffix!r}; use one of {', '.join(sorted(FORMATS))}",
+                )
+            ]
+        )
     return fmt
 
 
@@ -130,29 +145,32 @@ def _iter_jsonl(path: Path) -> Iterator[tuple[int, dict | Problem]]:
 
 
 def _iter_csv(path: Path) -> Iterator[tuple[int, dict | Problem]]:
-    bad_lines: dict[int, int] = {}
+    # surrogateescape keeps undecodable bytes visible as lone surrogates, so a bad row
+    # is reported on its own line instead of stopping the whole file.
+    with path.open("r", encoding="utf-8-sig", errors="surrogateescape", newline="") as handle:
+        reader = csv.DictReader(handle)
+        last_line = 1
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as error:
+                yield reader.line_num, Problem(str(path), reader.line_num, f"bad CSV ({error})")
+                return
+            first_line, last_line = last_line + 1, reader.line_num
+            values = [*row.values(), *(row.keys())]
+            if any(isinstance(v, str) and _has_surrogate(v) for v in values if v is not None):
+                yield first_line, Problem(str(path), first_line, "not valid UTF-8")
+                continue
+            if None in row:
+                yield first_line, Problem(str(path), first_line, "more fields than the header")
+                continue
+            yield first_line, row
 
-    def lines() -> Iterator[str]:
-        with path.open("rb") as handle:
-            for n, raw in enumerate(handle, 1):
-                try:
-                    yield raw.decode("utf-8-sig" if n == 1 else "utf-8")
-                except UnicodeDecodeError as error:
-                    bad_lines[n] = error.start
-                    yield raw.decode("utf-8", errors="replace")
 
-    reader = csv.DictReader(lines())
-    last_line = 1
-    for row in reader:
-        first_line, last_line = last_line + 1, reader.line_num
-        bad = [n for n in range(first_line, last_line + 1) if n in bad_lines]
-        if bad:
-            yield bad[0], Problem(str(path), bad[0], f"not valid UTF-8 (byte {bad_lines[bad[0]]})")
-            continue
-        if None in row:
-            yield first_line, Problem(str(path), first_line, "more fields than the header")
-            continue
-        yield first_line, row
+def _has_surrogate(text: str) -> bool:
+    return any("\udc80" <= ch <= "\udcff" for ch in text)
 
 
 def _iter_parquet(path: Path, columns: list[str] | None) -> Iterator[tuple[int, dict | Problem]]:
@@ -217,16 +235,24 @@ def load_notes(
                 if require_labels:
                     missing += [c for c in mapping.labels.values() if c not in row]
                 if missing:
-                    problems.append(Problem(str(path), None, "missing column(s) "
-                                            + ", ".join(repr(c) for c in missing)))
+                    problems.append(
+                        Problem(
+                            str(path),
+                            None,
+                            "missing column(s) " + ", ".join(repr(c) for c in missing),
+                        )
+                    )
                     break
             row_problems = _check_row(path, n, row, mapping, require_labels)
             note_id = row.get(mapping.id)
             note_id = str(note_id) if note_id not in (None, "") else f"{path.stem}:{n}"
             where = f"{path}:{n}"
             if note_id in first_seen:
-                row_problems.append(Problem(str(path), n, f"duplicate id {note_id!r} "
-                                            f"(first at {first_seen[note_id]})"))
+                row_problems.append(
+                    Problem(
+                        str(path), n, f"duplicate id {note_id!r} (first at {first_seen[note_id]})"
+                    )
+                )
             else:
                 first_seen[note_id] = where
             if row_problems:
@@ -244,7 +270,9 @@ def load_notes(
     if problems:
         raise DataError(problems)
     extra = {k: v for k, v in extra.items() if any(x is not None for x in v)}
-    label_array = np.array(labels, dtype=np.int8).reshape(-1, len(LABELS)) if require_labels else None
+    label_array = (
+        np.array(labels, dtype=np.int8).reshape(-1, len(LABELS)) if require_labels else None
+    )
     return NoteSet(ids, texts, label_array, extra, sources)
 
 
@@ -266,6 +294,12 @@ def _check_row(
             if value is None or value == "":
                 problems.append(Problem(str(path), n, f"missing label {column!r}"))
             elif parse_label(value) is None:
-                problems.append(Problem(str(path), n, f"unknown value {str(value)[:20]!r} for "
-                                        f"label {column!r} (use 1/0, yes/no, y/n, true/false)"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        n,
+                        f"unknown value {str(value)[:20]!r} for "
+                        f"label {column!r} (use 1/0, yes/no, y/n, true/false)",
+                    )
+                )
     return problems

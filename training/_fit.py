@@ -35,7 +35,10 @@ def fit_label(matrix, y: np.ndarray, config: TrainConfig) -> CalibratedClassifie
     """Calibrated by cross-validation, then one model refit on all data (ensemble=False)."""
     settings = config.model
     linear = LogisticRegression(
-        C=settings.C, class_weight=settings.class_weight, max_iter=5000, solver="liblinear",
+        C=settings.C,
+        class_weight=settings.class_weight,
+        max_iter=5000,
+        solver="liblinear",
     )
     folds = StratifiedKFold(settings.calibration_folds, shuffle=True, random_state=settings.seed)
     calibrated = CalibratedClassifierCV(

@@ -30,7 +30,10 @@ def label_metrics(y_true: np.ndarray, probability: np.ndarray, threshold: float)
         "brier": float(brier_score_loss(y_true, probability, labels=[0, 1])),
         "roc_auc": float(roc_auc_score(y_true, probability)) if both else None,
         "average_precision": float(average_precision_score(y_true, probability)) if both else None,
-        "tp": int(tp), "fp": int(fp), "fn": int(fn), "tn": int(tn),
+        "tp": int(tp),
+        "fp": int(fp),
+        "fn": int(fn),
+        "tn": int(tn),
     }
 
 

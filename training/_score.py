@@ -41,8 +41,13 @@ def validate_unlabelled(path: Path, mapping: ColumnMapping) -> int:
         note_id = row.get(mapping.id)
         if note_id not in (None, ""):
             if str(note_id) in seen:
-                problems.append(Problem(str(path), n, f"duplicate id {note_id!r} "
-                                        f"(first at line {seen[str(note_id)]})"))
+                problems.append(
+                    Problem(
+                        str(path),
+                        n,
+                        f"duplicate id {note_id!r} (first at line {seen[str(note_id)]})",
+                    )
+                )
             else:
                 seen[str(note_id)] = n
         count += 1
@@ -53,7 +58,9 @@ def validate_unlabelled(path: Path, mapping: ColumnMapping) -> int:
     return count
 
 
-def iter_chunks(path: Path, mapping: ColumnMapping, size: int = CHUNK) -> Iterator[tuple[list, list]]:
+def iter_chunks(
+    path: Path, mapping: ColumnMapping, size: int = CHUNK
+) -> Iterator[tuple[list, list]]:
     ids, texts = [], []
     for n, row in iter_rows(path, [mapping.text, mapping.id]):
         note_id = row.get(mapping.id)
@@ -68,8 +75,9 @@ def iter_chunks(path: Path, mapping: ColumnMapping, size: int = CHUNK) -> Iterat
 
 def score_rows(classifier: Classifier, ids: list[str], texts: list[str]) -> list[dict]:
     rows = []
-    for note_id, result in zip(ids, classifier.classify_many(texts, with_evidence=False),
-                               strict=True):
+    for note_id, result in zip(
+        ids, classifier.classify_many(texts, with_evidence=False), strict=True
+    ):
         row: dict = {"id": note_id}
         for label in LABELS:
             score = result.labels[label]
@@ -84,13 +92,15 @@ class _Writer:
     def __init__(self, path: Path) -> None:
         self.format = OUTPUT_FORMATS.get(path.suffix.lower())
         if self.format is None:
-            raise DataError([Problem(str(path), None, "output must end in "
-                                     + ", ".join(OUTPUT_FORMATS))])
+            raise DataError(
+                [Problem(str(path), None, "output must end in " + ", ".join(OUTPUT_FORMATS))]
+            )
         self.path = path
         self.tmp = path.with_name(path.name + ".partial")
         self._parquet = None
-        self.handle = None if self.format == "parquet" else self.tmp.open("w", encoding="utf-8",
-                                                                          newline="")
+        self.handle = (
+            None if self.format == "parquet" else self.tmp.open("w", encoding="utf-8", newline="")
+        )
         if self.format == "csv":
             self.csv = csv.DictWriter(self.handle, fieldnames=output_columns())
             self.csv.writeheader()

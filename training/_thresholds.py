@@ -17,8 +17,12 @@ def tune_threshold(y_true: np.ndarray, probability: np.ndarray, policy: Threshol
     # precision/recall have one more entry than thresholds (the point at recall 0).
     precision, recall = precision[:-1], recall[:-1]
     if policy.policy == "best_f1":
-        f1 = np.divide(2 * precision * recall, precision + recall,
-                       out=np.zeros_like(precision), where=(precision + recall) > 0)
+        f1 = np.divide(
+            2 * precision * recall,
+            precision + recall,
+            out=np.zeros_like(precision),
+            where=(precision + recall) > 0,
+        )
         return float(thresholds[int(np.argmax(f1))])
     # min_recall: the highest threshold whose recall still meets the target.
     meets = np.flatnonzero(recall >= policy.target)

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-import numpy as np
-
 from model import LABELS
 from model._artefact import library_versions, point_latest, sha256_file, write_artefact
 from model._classifier import Classifier
@@ -43,13 +41,16 @@ def split_notes(notes: NoteSet) -> dict[str, NoteSet]:
             continue
         bucket = int(hashlib.sha256(str(keys[i]).encode()).hexdigest(), 16) % 100
         names.append("train" if bucket < 70 else "dev" if bucket < 85 else "test")
-    return {split: _subset(notes, [i for i, n in enumerate(names) if n == split])
-            for split, _ in SPLIT_SHARES}
+    return {
+        split: _subset(notes, [i for i, n in enumerate(names) if n == split])
+        for split, _ in SPLIT_SHARES
+    }
 
 
 def _subset(notes: NoteSet, rows: list[int]) -> NoteSet:
     return NoteSet(
-        [notes.ids[i] for i in rows], [notes.texts[i] for i in rows],
+        [notes.ids[i] for i in rows],
+        [notes.texts[i] for i in rows],
         notes.labels[rows] if notes.labels is not None else None,
         {k: [v[i] for i in rows] for k, v in notes.extra.items()},
         [notes.sources[i] for i in rows],
@@ -58,8 +59,13 @@ def _subset(notes: NoteSet, rows: list[int]) -> NoteSet:
 
 def _git_commit() -> str | None:
     try:
-        out = subprocess.run(["git", "rev-parse", "HEAD"], capture_output=True, text=True,
-                             timeout=5, cwd=Path(__file__).parent)
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            timeout=5,
+            cwd=Path(__file__).parent,
+        )
     except (OSError, subprocess.TimeoutExpired):
         return None
     return out.stdout.strip() or None
@@ -86,8 +92,11 @@ def train(
         splits = split_notes(load_notes(data, mapping))
         files = list(data)
     else:
-        splits = {s: load_notes(getattr(config.data, s), mapping)
-                  for s in ("train", "dev", "test") if getattr(config.data, s)}
+        splits = {
+            s: load_notes(getattr(config.data, s), mapping)
+            for s in ("train", "dev", "test")
+            if getattr(config.data, s)
+        }
         files = [*config.data.train, *config.data.dev, *config.data.test]
     train_set = splits["train"]
     dev_set = splits.get("dev")
@@ -137,5 +146,3 @@ def train(
     )
     point_latest(out_dir, version)
     return TrainResult(version, path, metrics)
-
-
