@@ -103,7 +103,7 @@ class FeatureSpace:
     def fit(self, texts: list[str], analyses: list[NoteAnalysis]) -> FeatureSpace:
         self.words.fit([" ".join(feature_words(a).words) for a in analyses])
         if self.chars is not None:
-            self.chars.fit([_char_text(t) for t in texts])
+            self.chars.fit([char_text(t, a) for t, a in zip(texts, analyses, strict=True)])
         return self
 
     def cue_matrix(self, analyses: list[NoteAnalysis]) -> sp.csr_matrix:
@@ -119,10 +119,30 @@ class FeatureSpace:
     def transform(self, texts: list[str], analyses: list[NoteAnalysis]) -> sp.csr_matrix:
         blocks = [self.words.transform([" ".join(feature_words(a).words) for a in analyses])]
         if self.chars is not None:
-            blocks.append(self.chars.transform([_char_text(t) for t in texts]))
+            blocks.append(
+                self.chars.transform(
+                    [char_text(t, a) for t, a in zip(texts, analyses, strict=True)]
+                )
+            )
         blocks.append(self.cue_matrix(analyses))
         return sp.hstack(blocks, format="csr")
 
 
-def _char_text(text: str) -> str:
-    return " ".join(normalise(text).split())
+def char_text(text: str, analysis: NoteAnalysis) -> str:
+    """Normalised text for character n-grams, without cues that are not present.
+
+    Character n-grams cannot see context, so "denies suicidal thoughts" would otherwise
+    still say "suicidal"; those words are carried by the context-marked word features.
+    Identity words are blanked too, as they are neutralised in the word features.
+    """
+    normalised = normalise(text)
+    blanked = [
+        (c.start, c.end) for c in analysis.cues if c.context != "present" and c.label != "none"
+    ]
+    blanked += analysis.terms.identity_spans
+    if blanked:
+        chars = list(normalised)
+        for start, end in blanked:
+            chars[start:end] = " " * (end - start)
+        normalised = "".join(chars)
+    return " ".join(normalised.split())

@@ -74,6 +74,7 @@ class Lexicon:
     """Abbreviation expansions and identity terms, loaded from versioned JSON."""
 
     expansions: dict[str, tuple[str, ...]]
+    identity: frozenset[str]
     version: str
 
     @classmethod
@@ -85,7 +86,8 @@ class Lexicon:
         expansions.update({k: tuple(v.split()) for k, v in identity["neutral"].items()})
         expansions.update({word: () for word in identity["drop"]})
         expansions.update({name: ("<name>",) for name in identity["names"]})
-        return cls(expansions, f"{raw['version']}.{identity['version']}")
+        words = frozenset([*identity["neutral"], *identity["drop"], *identity["names"]])
+        return cls(expansions, words, f"{raw['version']}.{identity['version']}")
 
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -105,6 +107,7 @@ class Terms:
     words: list[str]
     starts: list[int]
     ends: list[int]
+    identity_spans: list[tuple[int, int]]
 
 
 def to_terms(tokens: list[tuple[str, int]], lexicon: Lexicon) -> Terms:
@@ -115,12 +118,15 @@ def to_terms(tokens: list[tuple[str, int]], lexicon: Lexicon) -> Terms:
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
+    identity_spans: list[tuple[int, int]] = []
     expansions = lexicon.expansions
     for text, start in tokens:
         end = start + len(text)
         if text.isspace():
             continue
         expanded = expansions.get(text)
+        if text in lexicon.identity:
+            identity_spans.append((start, end))
         if expanded is None:
             match = _AGE_SEX.match(text)
             if match:
@@ -133,4 +139,4 @@ def to_terms(tokens: list[tuple[str, int]], lexicon: Lexicon) -> Terms:
             words.append(word if word.startswith("<") else stem(word))
             starts.append(start)
             ends.append(end)
-    return Terms(words, starts, ends)
+    return Terms(words, starts, ends, identity_spans)

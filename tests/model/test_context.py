@@ -1,0 +1,77 @@
+"""Text processing: offsets never move, and negated / historical / hypothetical cues are marked."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from model._context import NoteAnalyser
+from model._text import normalise
+
+
+@pytest.fixture(scope="module")
+def analyser() -> NoteAnalyser:
+    return NoteAnalyser()
+
+
+def contexts(analyser: NoteAnalyser, text: str) -> dict[str, set[str]]:
+    found: dict[str, set[str]] = {}
+    for cue in analyser.analyse(text).cues:
+        found.setdefault(cue.cue, set()).add(cue.context)
+    return found
+
+
+@given(st.text(max_size=300))
+def test_normalise_keeps_every_offset(text):
+    assert len(normalise(text)) == len(text)
+
+
+def test_normalise_folds_quotes_dashes_and_case():
+    assert normalise("He\u2019s \u201cOK\u201d \u2014 RP") == 'he\'s "ok" - rp'
+
+
+@pytest.mark.parametrize(
+    ("text", "cue", "context"),
+    [
+        ("No weapons seen, male calm", "WEAPON", "negated"),
+        ("Denies SI, says he is safe", "SUICIDAL", "negated"),
+        ("weapons: none", "WEAPON", "negated"),
+        ("Took an OD last year, fine now", "OVERDOSE", "historical"),
+        ("History of overdose in 2021", "OVERDOSE", "historical"),
+        ("Worried he might jump", "SUICIDAL", "hypothetical"),
+        ("if he comes back with a knife", "WEAPON", "hypothetical"),
+        ("He has a knife and is shouting", "WEAPON", "present"),
+        ("RP states brother on the bridge, says he will jump", "SUICIDAL", "present"),
+    ],
+)
+def test_cue_context(analyser, text, cue, context):
+    assert context in contexts(analyser, text).get(cue, set()), contexts(analyser, text)
+
+
+def test_negation_does_not_reach_past_a_clause_break(analyser):
+    found = contexts(analyser, "No weapons seen, male has cut his wrists and is bleeding heavily")
+    assert found["WEAPON"] == {"negated"}
+    assert found["BLEEDING"] == {"present"}
+    assert found["SELF_HARM"] == {"present"}
+
+
+def test_not_breathing_is_a_cue_not_a_negation(analyser):
+    assert contexts(analyser, "baby not breathing")["NOT_BREATHING"] == {"present"}
+    assert contexts(analyser, "she can't breathe")["NOT_BREATHING"] == {"present"}
+
+
+def test_abbreviations_match_the_same_cues_as_their_expansions(analyser):
+    assert "OVERDOSE" in contexts(analyser, "pt took an OD tonight")
+    assert "MH_DETENTION" in contexts(analyser, "AWOL from ward, S136 previously")
+    assert "MISSING" in contexts(analyser, "MISPER since 1400hrs")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=200))
+def test_cue_spans_always_index_the_original_text(analyser, text):
+    analysis = analyser.analyse(text)
+    for cue in analysis.cues:
+        assert 0 <= cue.start < cue.end <= len(text)
+    for start, end in zip(analysis.terms.starts, analysis.terms.ends, strict=True):
+        assert 0 <= start < end <= len(text)
