@@ -120,10 +120,15 @@ def to_terms(tokens: list[tuple[str, int]], lexicon: Lexicon) -> Terms:
     ends: list[int] = []
     identity_spans: list[tuple[int, int]] = []
     expansions = lexicon.expansions
-    for text, start in tokens:
+    for k, (text, start) in enumerate(tokens):
         end = start + len(text)
         if text.isspace():
             continue
+        if text in ("-", "/") and 0 < k < len(tokens) - 1:
+            # An infix hyphen ("self-harm") joins words; only a spaced dash breaks a clause.
+            before, after = tokens[k - 1], tokens[k + 1]
+            if before[1] + len(before[0]) == start and after[1] == end:
+                continue
         expanded = expansions.get(text)
         if text in lexicon.identity:
             identity_spans.append((start, end))

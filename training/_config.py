@@ -33,7 +33,7 @@ class FeatureConfig(_Strict):
 
 
 class ModelConfig(_Strict):
-    C: float = Field(8.0, gt=0)
+    C: float = Field(16.0, gt=0)
     class_weight: Literal["balanced"] | None = "balanced"
     calibration: Literal["sigmoid", "isotonic"] = "sigmoid"
     calibration_folds: int = Field(5, ge=2, le=10)
