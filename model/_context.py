@@ -57,6 +57,7 @@ class CueMatch:
 
 @dataclass(slots=True)
 class NoteAnalysis:
+    normalised: str
     terms: Terms
     cues: list[CueMatch]
 
@@ -118,7 +119,7 @@ class NoteAnalyser:
         tokens = [(t.text, t.idx) for t in self.nlp.tokenizer(normalised)]
         terms = to_terms(tokens, self.lexicon)
         if not terms.words:
-            return NoteAnalysis(terms, [])
+            return NoteAnalysis(normalised, terms, [])
         doc = Doc(self.nlp.vocab, words=terms.words)
         for _, component in self.nlp.pipeline:
             doc = component(doc)
@@ -136,7 +137,7 @@ class NoteAnalyser:
             )
             for span in doc.spans[CUES_KEY]
         )
-        return NoteAnalysis(terms, cues)
+        return NoteAnalysis(normalised, terms, cues)
 
 
 def _drop_nested(matches) -> list[CueMatch]:

@@ -64,8 +64,13 @@ def normalise_char(ch: str) -> str:
     return low
 
 
+_ASCII_TABLE = str.maketrans({ch: normalise_char(ch) for ch in map(chr, range(128))})
+
+
 def normalise(text: str) -> str:
     """Same-length normalised copy of ``text`` (offsets stay valid against the original)."""
+    if text.isascii():
+        return text.translate(_ASCII_TABLE)
     return "".join(map(normalise_char, text))
 
 
@@ -81,9 +86,14 @@ class Lexicon:
     def load(cls, directory: Path = LEXICON_DIR) -> Lexicon:
         raw = json.loads((directory / "abbreviations.json").read_text(encoding="utf-8"))
         identity = json.loads((directory / "identity.json").read_text(encoding="utf-8"))
-        expansions = {k: tuple(v.split()) for k, v in raw["expansions"].items()}
+        neutral = {k: tuple(v.split()) for k, v in identity["neutral"].items()}
+        # Expansions pass through the identity map too ("m" -> "male" -> "person").
+        expansions = {
+            k: tuple(w for word in v.split() for w in neutral.get(word, (word,)))
+            for k, v in raw["expansions"].items()
+        }
         # Identity neutralisation wins over abbreviations ("bf" is a partner, not a boyfriend).
-        expansions.update({k: tuple(v.split()) for k, v in identity["neutral"].items()})
+        expansions.update(neutral)
         expansions.update({word: () for word in identity["drop"]})
         expansions.update({name: ("<name>",) for name in identity["names"]})
         words = frozenset([*identity["neutral"], *identity["drop"], *identity["names"]])
@@ -135,9 +145,9 @@ def to_terms(tokens: list[tuple[str, int]], lexicon: Lexicon) -> Terms:
         if expanded is None:
             match = _AGE_SEX.match(text)
             if match:
-                expanded = ("<num>", "year", "old")
+                expanded = ("0", "year", "old")
             elif _NUMBER.match(text):
-                expanded = ("<num>",)
+                expanded = ("0",)
             else:
                 expanded = (text,)
         for word in expanded:
