@@ -140,10 +140,20 @@ def score_command(
     source: Annotated[Path, typer.Argument(help="JSONL, CSV or Parquet file with a text column.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output .jsonl, .csv or .parquet")],
     model: Annotated[Path, typer.Option(help="Model folder.")] = DEFAULT_MODELS / "latest",
+    engine: Annotated[
+        str, typer.Option(help="'single' (one process, streaming) or 'dask'.")
+    ] = "single",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(help="Local Dask workers (default 2).")] = None,
+    evidence: Annotated[bool, typer.Option(help="Add an evidence column (JSON).")] = False,
     text_col: TextCol = None,
     id_col: IdCol = None,
 ) -> None:
     """Score every note in a file: id, per-label probability and flag, and route."""
+    if engine not in ("single", "dask"):
+        fail(f"--engine must be 'single' or 'dask', not {engine!r}", 2)
     mapping = mapping_from(text_col, id_col, None)
     classifier = _load_model(model)
     try:
@@ -152,7 +162,7 @@ def score_command(
         report_problems(error.problems, 50)
         fail(f"{len(error.problems)} problem(s) in {source}; nothing written")
     with Progress(
-        TextColumn("scoring"),
+        TextColumn(f"scoring ({engine})"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
@@ -160,9 +170,28 @@ def score_command(
     ) as bar:
         task = bar.add_task("scoring", total=total)
         try:
-            n = score_file(
-                classifier, source, output, mapping, on_chunk=lambda k: bar.advance(task, k)
-            )
+            if engine == "dask":
+                from training._score_dask import score_file_dask
+
+                n = score_file_dask(
+                    model,
+                    source,
+                    output,
+                    mapping,
+                    scheduler=scheduler,
+                    workers=workers,
+                    on_chunk=lambda k: bar.advance(task, k),
+                    with_evidence=evidence,
+                )
+            else:
+                n = score_file(
+                    classifier,
+                    source,
+                    output,
+                    mapping,
+                    on_chunk=lambda k: bar.advance(task, k),
+                    with_evidence=evidence,
+                )
         except DataError as error:
             fail(str(error))
     console.print(f"Scored {n} notes into {output}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from pathlib import Path
 
 from model import LABELS, Classifier
@@ -27,9 +28,12 @@ def output_columns() -> list[str]:
 
 
 def validate_unlabelled(path: Path, mapping: ColumnMapping) -> int:
-    """Count valid rows; raise DataError with every problem found."""
+    """Count rows in one streaming pass; raise DataError with every problem found.
+
+    Ids are passed through as given (duplicates are not an error when scoring), so memory
+    stays constant however long the file is.
+    """
     problems: list[Problem] = []
-    seen: dict[str, int] = {}
     count = 0
     for n, row in iter_rows(path, [mapping.text, mapping.id]):
         if isinstance(row, Problem):
@@ -38,18 +42,6 @@ def validate_unlabelled(path: Path, mapping: ColumnMapping) -> int:
         text = row.get(mapping.text)
         if not isinstance(text, str) or not text.strip():
             problems.append(Problem(str(path), n, f"missing or empty text ({mapping.text!r})"))
-        note_id = row.get(mapping.id)
-        if note_id not in (None, ""):
-            if str(note_id) in seen:
-                problems.append(
-                    Problem(
-                        str(path),
-                        n,
-                        f"duplicate id {note_id!r} (first at line {seen[str(note_id)]})",
-                    )
-                )
-            else:
-                seen[str(note_id)] = n
         count += 1
     if problems:
         raise DataError(problems)
@@ -73,10 +65,12 @@ def iter_chunks(
         yield ids, texts
 
 
-def score_rows(classifier: Classifier, ids: list[str], texts: list[str]) -> list[dict]:
+def score_rows(
+    classifier: Classifier, ids: list[str], texts: list[str], with_evidence: bool = False
+) -> list[dict]:
     rows = []
     for note_id, result in zip(
-        ids, classifier.classify_many(texts, with_evidence=False), strict=True
+        ids, classifier.classify_many(texts, with_evidence=with_evidence), strict=True
     ):
         row: dict = {"id": note_id}
         for label in LABELS:
@@ -84,25 +78,30 @@ def score_rows(classifier: Classifier, ids: list[str], texts: list[str]) -> list
             row[f"{label}_probability"] = round(score.probability, 6)
             row[f"{label}_flag"] = int(score.flagged)
         row["route"] = result.route.suggestion
+        if with_evidence:
+            row["evidence"] = json.dumps([asdict(e) for e in result.evidence])
         rows.append(row)
     return rows
 
 
-class _Writer:
-    def __init__(self, path: Path) -> None:
+class ScoreWriter:
+    """Writes scored rows to .jsonl, .csv or .parquet; the file appears only when complete."""
+
+    def __init__(self, path: Path, with_evidence: bool = False) -> None:
         self.format = OUTPUT_FORMATS.get(path.suffix.lower())
         if self.format is None:
             raise DataError(
                 [Problem(str(path), None, "output must end in " + ", ".join(OUTPUT_FORMATS))]
             )
         self.path = path
+        self.columns = output_columns() + (["evidence"] if with_evidence else [])
         self.tmp = path.with_name(path.name + ".partial")
         self._parquet = None
-        self.handle = (
-            None if self.format == "parquet" else self.tmp.open("w", encoding="utf-8", newline="")
-        )
+        self.handle = None
+        if self.format != "parquet":
+            self.handle = self.tmp.open("w", encoding="utf-8", newline="")
         if self.format == "csv":
-            self.csv = csv.DictWriter(self.handle, fieldnames=output_columns())
+            self.csv = csv.DictWriter(self.handle, fieldnames=self.columns)
             self.csv.writeheader()
 
     def write(self, rows: list[dict]) -> None:
@@ -114,10 +113,10 @@ class _Writer:
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            table = pa.Table.from_pylist(rows)
+            schema = _arrow_schema(self.columns)
             if self._parquet is None:
-                self._parquet = pq.ParquetWriter(self.tmp, table.schema)
-            self._parquet.write_table(table)
+                self._parquet = pq.ParquetWriter(self.tmp, schema)
+            self._parquet.write_table(pa.Table.from_pylist(rows, schema=schema))
 
     def close(self) -> None:
         if self.handle is not None:
@@ -126,6 +125,21 @@ class _Writer:
             self._parquet.close()
         self.tmp.replace(self.path)
 
+    def abort(self) -> None:
+        if self.handle is not None:
+            self.handle.close()
+        if self._parquet is not None:
+            self._parquet.close()
+        self.tmp.unlink(missing_ok=True)
+
+
+def _arrow_schema(columns: list[str]):
+    """A fixed schema, so every chunk (and every engine) writes the same Parquet types."""
+    import pyarrow as pa
+
+    kinds = {"probability": pa.float64(), "flag": pa.int64()}
+    return pa.schema([(c, kinds.get(c.rsplit("_", 1)[-1], pa.string())) for c in columns])
+
 
 def score_file(
     classifier: Classifier,
@@ -133,19 +147,20 @@ def score_file(
     output: Path,
     mapping: ColumnMapping | None = None,
     on_chunk: Callable[[int], None] = lambda n: None,
+    with_evidence: bool = False,
 ) -> int:
     """Score every note of ``source`` into ``output``; returns the number of notes."""
     mapping = mapping or ColumnMapping()
     validate_unlabelled(source, mapping)
-    writer = _Writer(output)
+    writer = ScoreWriter(output, with_evidence)
     total = 0
     try:
         for ids, texts in iter_chunks(source, mapping):
-            writer.write(score_rows(classifier, ids, texts))
+            writer.write(score_rows(classifier, ids, texts, with_evidence))
             total += len(ids)
             on_chunk(len(ids))
     except BaseException:
-        writer.tmp.unlink(missing_ok=True)
+        writer.abort()
         raise
     writer.close()
     return total
