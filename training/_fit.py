@@ -7,7 +7,7 @@ from collections.abc import Callable
 import numpy as np
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import StratifiedKFold
+from sklearn.model_selection import StratifiedGroupKFold
 
 from model import LABELS
 from model._context import NoteAnalyser
@@ -31,8 +31,14 @@ def build_space(config: TrainConfig, analyser: NoteAnalyser) -> FeatureSpace:
     )
 
 
-def fit_label(matrix, y: np.ndarray, config: TrainConfig) -> CalibratedClassifierCV:
-    """Calibrated by cross-validation, then one model refit on all data (ensemble=False)."""
+def fit_label(
+    matrix, y: np.ndarray, config: TrainConfig, groups: list | None = None
+) -> CalibratedClassifierCV:
+    """Calibrated by cross-validation, then one model refit on all data (ensemble=False).
+
+    Folds never split a group: variants of one seed note in both the fitting and the
+    calibration folds would make the calibration map far too confident.
+    """
     settings = config.model
     linear = LogisticRegression(
         C=settings.C,
@@ -40,9 +46,12 @@ def fit_label(matrix, y: np.ndarray, config: TrainConfig) -> CalibratedClassifie
         max_iter=5000,
         solver="liblinear",
     )
-    folds = StratifiedKFold(settings.calibration_folds, shuffle=True, random_state=settings.seed)
+    folds = StratifiedGroupKFold(
+        settings.calibration_folds, shuffle=True, random_state=settings.seed
+    )
+    splits = list(folds.split(matrix, y, groups if groups is not None else np.arange(len(y))))
     calibrated = CalibratedClassifierCV(
-        linear, method=settings.calibration, cv=folds, ensemble=False
+        linear, method=settings.calibration, cv=splits, ensemble=False
     )
     return calibrated.fit(matrix, y)
 
@@ -53,6 +62,7 @@ def fit(
     texts: list[str],
     labels: np.ndarray,
     progress: Progress = lambda step: None,
+    groups: list | None = None,
 ) -> tuple[FeatureSpace, dict[str, CalibratedClassifierCV]]:
     progress("analysing notes")
     analyses = [analyser.analyse(t) for t in texts]
@@ -62,5 +72,5 @@ def fit(
     estimators = {}
     for j, label in enumerate(LABELS):
         progress(f"fitting {label}")
-        estimators[label] = fit_label(matrix, labels[:, j], config)
+        estimators[label] = fit_label(matrix, labels[:, j], config, groups)
     return space, estimators

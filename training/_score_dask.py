@@ -19,7 +19,14 @@ from ._data import ColumnMapping, DataError, Problem, file_format
 from ._score import ScoreWriter, score_rows, validate_unlabelled
 
 _WORKER_MODELS: dict[str, object] = {}
-BLOCKSIZE = 32 * 2**20
+MAX_BLOCKSIZE = 32 * 2**20
+MIN_BLOCKSIZE = 2**20
+
+
+def blocksize_for(source: Path, workers: int) -> int:
+    """Blocks small enough that every worker gets several, large enough to amortise a task."""
+    wanted = source.stat().st_size // (4 * max(1, workers))
+    return int(min(MAX_BLOCKSIZE, max(MIN_BLOCKSIZE, wanted)))
 
 
 def _model_on_worker(model_path: str):
@@ -39,18 +46,19 @@ def score_partition(
     return score_rows(classifier, ids, frame[mapping.text].tolist(), with_evidence)
 
 
-def read_partitions(source: Path, mapping: ColumnMapping):
+def read_partitions(source: Path, mapping: ColumnMapping, workers: int = 2):
     import dask.dataframe as dd
 
+    blocksize = blocksize_for(source, workers)
     columns = [mapping.id, mapping.text]
     fmt = file_format(source)
     if fmt == "parquet":
         return dd.read_parquet(str(source), columns=columns)
     if fmt == "csv":
         return dd.read_csv(
-            str(source), usecols=columns, dtype=str, keep_default_na=False, blocksize=BLOCKSIZE
+            str(source), usecols=columns, dtype=str, keep_default_na=False, blocksize=blocksize
         )
-    return dd.read_json(str(source), lines=True, blocksize=BLOCKSIZE, dtype=False)[columns]
+    return dd.read_json(str(source), lines=True, blocksize=blocksize, dtype=False)[columns]
 
 
 def score_file_dask(
@@ -69,17 +77,6 @@ def score_file_dask(
 
     mapping = mapping or ColumnMapping()
     validate_unlabelled(source, mapping)
-    frame = read_partitions(source, mapping)
-    if mapping.id not in frame.columns:
-        raise DataError(
-            [
-                Problem(
-                    str(source),
-                    None,
-                    f"the dask engine needs an id column ({mapping.id!r}) in every row",
-                )
-            ]
-        )
     model_path = str(Path(model_path).resolve())
     cluster = None
     if scheduler:
@@ -92,11 +89,23 @@ def score_file_dask(
     writer = ScoreWriter(output, with_evidence)
     total = 0
     try:
+        n_workers = len(client.scheduler_info()["workers"])
+        frame = read_partitions(source, mapping, n_workers)
+        if mapping.id not in frame.columns:
+            raise DataError(
+                [
+                    Problem(
+                        str(source),
+                        None,
+                        f"the dask engine needs an id column ({mapping.id!r}) in every row",
+                    )
+                ]
+            )
         parts = [
             delayed(score_partition)(part, model_path, mapping, with_evidence)
             for part in frame.to_delayed()
         ]
-        window = 2 * max(1, len(client.scheduler_info()["workers"]))
+        window = 2 * max(1, n_workers)
         pending: deque = deque()
         for part in parts:
             pending.append(client.compute(part))

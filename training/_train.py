@@ -103,7 +103,10 @@ def train(
     if dev_set is None or len(dev_set) == 0:
         raise ValueError("no dev notes: thresholds are tuned on a dev split")
     analyser = NoteAnalyser()
-    space, estimators = fit(config, analyser, train_set.texts, train_set.labels, progress)
+    groups = train_set.extra.get("group") or train_set.ids
+    space, estimators = fit(
+        config, analyser, train_set.texts, train_set.labels, progress, groups=groups
+    )
     provisional = Classifier(analyser, space, estimators, dict.fromkeys(LABELS, 0.5))
     progress("tuning thresholds on dev")
     dev_probs = provisional.probabilities(dev_set.texts)
