@@ -29,11 +29,11 @@ class FeatureConfig(_Strict):
     char_ngrams: bool = True
     char_min_df: int = Field(3, ge=1)
     char_max_features: int = Field(60_000, ge=1000)
-    cue_weight: float = Field(1.0, gt=0)
+    cue_weight: float = Field(0.25, gt=0)
 
 
 class ModelConfig(_Strict):
-    C: float = Field(16.0, gt=0)
+    C: float = Field(32.0, gt=0)
     class_weight: Literal["balanced"] | None = "balanced"
     calibration: Literal["sigmoid", "isotonic"] = "sigmoid"
     calibration_folds: int = Field(5, ge=2, le=10)

@@ -1,0 +1,106 @@
+"""The app factory: settings in, a ready-to-run FastAPI app out.
+
+``create_app()`` with no argument reads ``RIGHTCALL_*`` from the environment, which is
+how uvicorn's worker processes build theirs (``serving.app:create_app``, factory).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import signal
+import threading
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from importlib import metadata
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+from starlette.concurrency import run_in_threadpool
+
+from . import errors
+from .holder import ModelHolder, ReloadError
+from .logs import log_event
+from .metrics import Metrics
+from .middleware import RequestContext
+from .recent import RecentNotes
+from .routes import admin, classify, feedback, health, metrics, model, page
+from .security import check_bind
+from .settings import Settings
+from .store import FeedbackStore, StoreUnavailable
+
+DESCRIPTION = """Calibrated mental-health, crime and threat-to-life signals for emergency-call
+notes, with the words that drove them and a suggested Right Care, Right Person route.
+Advice only: the handler decides. Send the API key in the `X-API-Key` header (not needed
+in local mode). Every error is `{"error": ..., "request_id": ...}`."""
+
+
+def start(settings: Settings, holder: ModelHolder, store: FeedbackStore) -> None:
+    """Create the schema and load the model; a failure of either leaves the server up
+    (readiness says whether it can classify, feedback answers 503 until the database is)."""
+    if settings.local_mode:
+        log_event("local_mode", logging.WARNING, host=settings.host,
+                  message="no API keys configured: local mode, listening on loopback only, "
+                          "every endpoint open to local callers")
+    try:
+        store.ensure_schema()
+        log_event("store_ready", backend=store.backend)
+    except StoreUnavailable as error:
+        log_event("store_unavailable", logging.WARNING, backend=store.backend, reason=str(error))
+    with contextlib.suppress(ReloadError):  # logged and counted; /readyz stays 503
+        holder.reload(settings.model_version, trigger="start")
+
+
+def reload_on_sighup(holder: ModelHolder, version: str) -> Callable[[], None]:
+    """Reload on SIGHUP (in a worker thread); returns a function that stops listening.
+
+    Signals can only be handled on the main thread, so under a test client this is a no-op.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        return lambda: None
+    loop = asyncio.get_running_loop()
+
+    def reload_quietly() -> None:
+        with contextlib.suppress(ReloadError):  # logged and counted; the old model stays
+            holder.reload(version, trigger="SIGHUP")
+
+    try:
+        loop.add_signal_handler(signal.SIGHUP, lambda: loop.run_in_executor(None, reload_quietly))
+    except (NotImplementedError, RuntimeError, ValueError, AttributeError):
+        return lambda: None
+    return lambda: loop.remove_signal_handler(signal.SIGHUP)
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings()
+    check_bind(settings)
+    registry = Metrics()
+    holder = ModelHolder(settings.models_dir, registry)
+    store = FeedbackStore(settings.database_url)
+    recent = RecentNotes(settings.recent_notes, settings.recent_notes_ttl_seconds)
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        await run_in_threadpool(start, settings, holder, store)
+        stop_listening = reload_on_sighup(holder, settings.model_version)
+        try:
+            yield
+        finally:
+            stop_listening()
+            store.close()
+
+    app = FastAPI(title="rightcall", version=metadata.version("rightcall"),
+                  description=DESCRIPTION, lifespan=lifespan)
+    app.state.settings = settings
+    app.state.metrics = registry
+    app.state.holder = holder
+    app.state.store = store
+    app.state.recent = recent
+    errors.install(app)
+    app.add_middleware(RequestContext, metrics=registry, max_body_bytes=settings.max_body_bytes,
+                       holder=holder)
+    for module in (classify, model, feedback, admin, health, metrics, page):
+        app.include_router(module.router)
+    app.mount("/static", StaticFiles(directory=page.STATIC_DIR, check_dir=False), name="static")
+    return app

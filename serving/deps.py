@@ -1,0 +1,69 @@
+"""Shared dependencies as ``Annotated`` aliases, so routes name what they need."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from starlette.exceptions import HTTPException
+
+from model import Classifier
+
+from .holder import ModelHolder
+from .metrics import Metrics
+from .recent import RecentNotes
+from .security import require
+from .settings import Role, Settings
+from .store import FeedbackStore
+
+
+async def utf8_body(request: Request) -> None:
+    """Refuse a body that is not UTF-8 (JSON must be); the JSON parser alone would also
+    take UTF-16 and encoded surrogates."""
+    try:
+        (await request.body()).decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise HTTPException(400, f"the request body is not valid UTF-8 (byte {error.start})") \
+            from None
+
+
+def get_settings(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+def get_holder(request: Request) -> ModelHolder:
+    return request.app.state.holder
+
+
+def get_classifier(request: Request) -> Classifier:
+    """The model serving this request, read once so a reload cannot change it midway."""
+    classifier = request.app.state.holder.current
+    if classifier is None:
+        raise HTTPException(503, "no verified model is loaded yet; see /readyz")
+    request.state.model_version = classifier.version
+    return classifier
+
+
+def get_store(request: Request) -> FeedbackStore:
+    return request.app.state.store
+
+
+def get_metrics(request: Request) -> Metrics:
+    return request.app.state.metrics
+
+
+def get_recent(request: Request) -> RecentNotes:
+    return request.app.state.recent
+
+
+SettingsDep = Annotated[Settings, Depends(get_settings)]
+HolderDep = Annotated[ModelHolder, Depends(get_holder)]
+ClassifierDep = Annotated[Classifier, Depends(get_classifier)]
+StoreDep = Annotated[FeedbackStore, Depends(get_store)]
+MetricsDep = Annotated[Metrics, Depends(get_metrics)]
+RecentDep = Annotated[RecentNotes, Depends(get_recent)]
+
+HandlerRole = Annotated[Role | None, Depends(require("handler"))]
+AnalystRole = Annotated[Role | None, Depends(require("analyst"))]
+AdminRole = Annotated[Role | None, Depends(require("admin"))]
+AnyRole = Annotated[Role | None, Depends(require("handler", "analyst"))]

@@ -1,0 +1,89 @@
+"""API keys with roles, and the local-mode rule for a server without keys.
+
+``handler`` may classify and send feedback, ``analyst`` may export feedback, ``admin``
+may reload the model and do everything else. A presented key is hashed and compared
+with every configured hash in constant time, so timing tells nothing about which
+key, or how much of one, was right.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+from collections.abc import Callable
+from typing import Annotated
+
+from fastapi import Request, Security
+from fastapi.security import APIKeyHeader
+from starlette.exceptions import HTTPException
+
+from .settings import ApiKey, Role, Settings, hash_key
+
+API_KEY_HEADER = "X-API-Key"
+api_key_header = APIKeyHeader(
+    name=API_KEY_HEADER, auto_error=False,
+    description="A key configured in RIGHTCALL_API_KEYS (not needed in local mode).",
+)
+
+
+class LocalModeError(Exception):
+    """Asked to listen beyond loopback with no API keys configured."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(settings: Settings) -> None:
+    """Refuse to serve an open API beyond this machine."""
+    if settings.local_mode and not is_loopback(settings.host):
+        raise LocalModeError(
+            f"no API keys configured (RIGHTCALL_API_KEYS), so rightcall runs in local mode and "
+            f"only binds to 127.0.0.1; refusing to listen on {settings.host}"
+        )
+
+
+def role_of(presented: str | None, keys: tuple[ApiKey, ...]) -> Role | None:
+    """The role of a presented key, or None; every configured key is compared."""
+    if not presented:
+        return None
+    digest = hash_key(presented)
+    found: Role | None = None
+    for key in keys:
+        if hmac.compare_digest(digest, key.sha256):
+            found = key.role
+    return found
+
+
+def allows(role: Role, wanted: tuple[Role, ...]) -> bool:
+    return role == "admin" or role in wanted
+
+
+def require(*wanted: Role) -> Callable:
+    """A dependency letting through keys whose role is one of ``wanted`` (or admin)."""
+
+    def check(
+        request: Request, presented: Annotated[str | None, Security(api_key_header)] = None
+    ) -> Role | None:
+        settings: Settings = request.app.state.settings
+        if settings.local_mode:
+            return None
+        if not presented:
+            raise HTTPException(401, f"missing API key: send it in the {API_KEY_HEADER} header",
+                                headers={"WWW-Authenticate": API_KEY_HEADER})
+        role = role_of(presented, settings.api_keys)
+        if role is None:
+            raise HTTPException(401, "unknown API key",
+                                headers={"WWW-Authenticate": API_KEY_HEADER})
+        if not allows(role, wanted):
+            raise HTTPException(403, f"a {role} key cannot do this; it needs the role "
+                                f"{' or '.join(wanted)}")
+        request.state.role = role
+        return role
+
+    return check
