@@ -77,6 +77,9 @@ class Classifier:
                 start, end = matrix.indptr[row], matrix.indptr[row + 1]
                 columns = matrix.indices[start:end]
                 values = matrix.data[start:end].astype(np.float64)
+                # Character n-grams cannot be shown as phrases; only words and cues are.
+                shown = (columns < self.space.word_width) | (columns >= self.space.cue_offset)
+                columns, values = columns[shown], values[shown]
                 contributions = {
                     label: values * self._weights[columns, j] * -self._slopes[j]
                     for j, label in enumerate(LABELS)

@@ -10,17 +10,53 @@ exactly where the handler typed it.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-import negspacy.negation  # noqa: F401  (registers the "negex" factory)
 import spacy
+from negspacy.negation import Negex
+from spacy.attrs import IDX, LENGTH
+from spacy.language import Language
+from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
 from ._text import LEXICON_DIR, Lexicon, Terms, normalise, to_terms
 
 CONTEXTS = ("negated", "historical", "hypothetical")
 CUES_KEY = "cues"
+
+
+@Language.factory(
+    "cue_context",
+    default_config={"neg_termset": None, "extension_name": "negex", "span_keys": [CUES_KEY]},
+)
+class CueContext(Negex):
+    """negspacy's NegEx, applied to our cue spans in one pass.
+
+    Same triggers, pseudo-triggers, terminations and scope rule as ``Negex.negex``; it
+    returns at once when no trigger is present and visits each span once instead of
+    re-reading every span for every sentence, which matters on the per-keystroke path.
+    """
+
+    def __init__(self, nlp, name, neg_termset, extension_name, span_keys):
+        super().__init__(nlp, name, neg_termset, extension_name=extension_name, span_keys=span_keys)
+
+    def negex(self, doc: Doc) -> Doc:
+        preceding, following, terminating = self.process_negations(doc)
+        if not preceding and not following:
+            return doc
+        boundaries = self.termination_boundaries(doc, terminating)
+        for key in self.span_keys:
+            for span in doc.spans.get(key, []):
+                for start, end in boundaries:
+                    if start <= span.start < end and start < span.end <= end:
+                        self._apply_negation(
+                            span,
+                            [m for m in preceding if start <= m[1] < end],
+                            [m for m in following if start <= m[1] < end],
+                        )
+                        break
+        return doc
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,6 +96,7 @@ class NoteAnalysis:
     normalised: str
     terms: Terms
     cues: list[CueMatch]
+    derived: dict = field(default_factory=dict)  # computed once per note by later stages
 
 
 def load_cue_types(directory: Path = LEXICON_DIR) -> list[CueType]:
@@ -78,7 +115,9 @@ class NoteAnalyser:
         context = json.loads((lexicon_dir / "context.json").read_text(encoding="utf-8"))
         self.version = f"{self.lexicon.version}.{context['version']}"
         self.nlp = spacy.blank("en")
-        self.nlp.add_pipe("sentencizer")
+        # Sentence starts are set when the term Doc is built (cheaper than a sentencizer pass),
+        # with the sentencizer's own punctuation set.
+        self._sentence_ends = frozenset(Sentencizer.default_punct_chars)
         ruler = self.nlp.add_pipe(
             "span_ruler", config={"spans_key": CUES_KEY, "phrase_matcher_attr": "ORTH"}
         )
@@ -96,10 +135,17 @@ class NoteAnalyser:
                 else:
                     patterns.append({"label": cue.name, "pattern": [{"ORTH": w} for w in words]})
         ruler.add_patterns(patterns)
+        # A context component can only mark something when one of its triggers is present.
+        self._triggers: dict[str, frozenset[str]] = {}
         for name in CONTEXTS:
             termset = {key: self._normalise_phrases(value) for key, value in context[name].items()}
+            self._triggers[f"context_{name}"] = frozenset(
+                phrase.split()[0]
+                for key in ("preceding_negations", "following_negations")
+                for phrase in termset[key]
+            )
             self.nlp.add_pipe(
-                "negex",
+                "cue_context",
                 name=f"context_{name}",
                 config={"neg_termset": termset, "extension_name": name, "span_keys": [CUES_KEY]},
             )
@@ -116,12 +162,22 @@ class NoteAnalyser:
 
     def analyse(self, text: str) -> NoteAnalysis:
         normalised = normalise(text)
-        tokens = [(t.text, t.idx) for t in self.nlp.tokenizer(normalised)]
+        spans = self.nlp.tokenizer(normalised).to_array([IDX, LENGTH]).tolist()
+        tokens = [(normalised[start : start + length], start) for start, length in spans]
         terms = to_terms(tokens, self.lexicon)
         if not terms.words:
             return NoteAnalysis(normalised, terms, [])
-        doc = Doc(self.nlp.vocab, words=terms.words)
-        for _, component in self.nlp.pipeline:
+        ends = self._sentence_ends
+        words = terms.words
+        starts = [True] + [
+            words[i - 1] in ends and words[i] not in ends for i in range(1, len(words))
+        ]
+        doc = Doc(self.nlp.vocab, words=words, sent_starts=starts)
+        present = set(words)
+        for name, component in self.nlp.pipeline:
+            triggers = self._triggers.get(name)
+            if triggers is not None and (not doc.spans[CUES_KEY] or triggers.isdisjoint(present)):
+                continue
             doc = component(doc)
         cues = _drop_nested(
             CueMatch(

@@ -13,6 +13,9 @@ from ._results import Evidence
 MAX_PHRASES = 5
 MAX_CONTEXT_CUES = 3
 MIN_WEIGHT = 0.05
+# A single feature moving a label's log-odds by less than this is never worth showing;
+# skipping them keeps evidence cheap enough to compute on every keystroke.
+MIN_SHARE = 0.01
 
 
 class EvidenceMapper:
@@ -20,25 +23,26 @@ class EvidenceMapper:
 
     def __init__(self, space: FeatureSpace) -> None:
         self.space = space
-        self.word_names = space.words.get_feature_names_out()
+        self.word_names = space.words.get_feature_names_out().tolist()
         self.max_ngram = space.words.ngram_range[1]
         self.cue_of_column = {col: key for key, col in space.cue_column.items()}
 
     def spans(
-        self, analysis: NoteAnalysis, columns: np.ndarray
+        self, analysis: NoteAnalysis, columns: set[int]
     ) -> dict[int, list[tuple[int, int, str]]]:
         """Feature column -> [(first term, last term + 1, context)] in this note."""
-        fw = feature_words(analysis)
-        grams: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        n_words = len(fw.words)
-        for n in range(1, self.max_ngram + 1):
-            for p in range(n_words - n + 1):
-                gram = " ".join(fw.words[p : p + n])
-                grams[gram].append((fw.term_index[p], fw.term_index[p + n - 1] + 1))
-        out: dict[int, list[tuple[int, int, str]]] = {}
         word_width = self.space.word_width
         cue_offset = self.space.cue_offset
-        for col in columns.tolist():
+        grams: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        if any(col < word_width for col in columns):
+            fw = feature_words(analysis)
+            n_words = len(fw.words)
+            for n in range(1, self.max_ngram + 1):
+                for p in range(n_words - n + 1):
+                    gram = " ".join(fw.words[p : p + n])
+                    grams[gram].append((fw.term_index[p], fw.term_index[p + n - 1] + 1))
+        out: dict[int, list[tuple[int, int, str]]] = {}
+        for col in columns:
             if col < word_width:
                 name = self.word_names[col]
                 context = _context_of(name)
@@ -59,14 +63,19 @@ class EvidenceMapper:
         columns: np.ndarray,
         contributions: dict[str, np.ndarray],
     ) -> list[Evidence]:
-        spans = self.spans(analysis, columns)
+        cue_offset = self.space.cue_offset
+        selected = {}
+        for label, weights in contributions.items():
+            keep = (weights > MIN_SHARE) | (columns >= cue_offset)
+            selected[label] = (columns[keep].tolist(), weights[keep].tolist())
+        spans = self.spans(analysis, {c for cols, _ in selected.values() for c in cols})
         terms = analysis.terms
         result: list[Evidence] = []
         cue_labels = {c.cue: c.label for c in analysis.cues}
-        for label, weights in contributions.items():
+        for label, (label_columns, weights) in selected.items():
             present: list[list] = []
             contextual: dict[tuple[int, int, str], float] = {}
-            for col, weight in zip(columns.tolist(), weights.tolist(), strict=True):
+            for col, weight in zip(label_columns, weights, strict=True):
                 places = spans.get(col)
                 if not places:
                     continue

@@ -8,8 +8,9 @@ are pickled; all text handling stays in ``model/``.
 
 from __future__ import annotations
 
-import math
+from collections import Counter
 from dataclasses import dataclass
+from itertools import repeat
 
 import numpy as np
 import scipy.sparse as sp
@@ -30,6 +31,13 @@ class FeatureWords:
 
 
 def feature_words(analysis: NoteAnalysis) -> FeatureWords:
+    cached = analysis.derived.get("feature_words")
+    if cached is None:
+        cached = analysis.derived["feature_words"] = _feature_words(analysis)
+    return cached
+
+
+def _feature_words(analysis: NoteAnalysis) -> FeatureWords:
     marks: dict[int, str] = {}
     for cue in analysis.cues:
         if cue.context == "present":
@@ -78,28 +86,26 @@ class FastTfidf:
     def __init__(self, vectoriser: TfidfVectorizer) -> None:
         self.analyse = vectoriser.build_analyzer()
         self.vocabulary = vectoriser.vocabulary_
-        self.idf = np.asarray(vectoriser.idf_, dtype=np.float64).tolist()
+        self.idf = np.asarray(vectoriser.idf_, dtype=np.float64)
         self.sublinear = vectoriser.sublinear_tf
         self.width = len(self.vocabulary)
 
-    def row(self, document: str) -> tuple[list[int], list[float]]:
+    def row(self, document: str) -> tuple[np.ndarray, np.ndarray]:
         """Sorted column indices and L2-normalised tf-idf values of one document."""
-        counts: dict[int, int] = {}
-        vocabulary = self.vocabulary
-        for gram in self.analyse(document):
-            column = vocabulary.get(gram)
-            if column is not None:
-                counts[column] = counts.get(column, 0) + 1
-        columns = sorted(counts)
-        idf = self.idf
+        counts = Counter(self.analyse(document))
+        columns = np.fromiter(
+            map(self.vocabulary.get, counts.keys(), repeat(-1)), np.int64, len(counts)
+        )
+        tf = np.fromiter(counts.values(), np.float64, len(counts))
+        known = columns >= 0
+        columns, tf = columns[known], tf[known]
+        order = np.argsort(columns)
+        columns, tf = columns[order], tf[order]
         if self.sublinear:
-            values = [(math.log(counts[c]) + 1.0) * idf[c] for c in columns]
-        else:
-            values = [counts[c] * idf[c] for c in columns]
-        norm = math.sqrt(math.fsum(v * v for v in values))
-        if norm > 0:
-            values = [v / norm for v in values]
-        return columns, values
+            tf = np.log(tf) + 1.0
+        weights = tf * self.idf[columns]
+        norm = np.sqrt(weights @ weights)
+        return columns, (weights / norm if norm > 0 else weights)
 
 
 class FeatureSpace:
@@ -163,21 +169,20 @@ class FeatureSpace:
         indptr, indices, values = [0], [], []
         for text, analysis in zip(texts, analyses, strict=True):
             columns, weights = words.row(" ".join(feature_words(analysis).words))
-            indices += columns
-            values += weights
+            parts = [(columns, weights)]
             if chars is not None:
                 columns, weights = chars.row(char_text(text, analysis))
-                indices += [c + char_offset for c in columns]
-                values += weights
-            cues = self.cue_columns(analysis)
-            indices += [c + cue_offset for c in cues]
-            values += [self.cue_weight] * len(cues)
-            indptr.append(len(indices))
+                parts.append((columns + char_offset, weights))
+            cues = np.asarray(self.cue_columns(analysis), dtype=np.int64)
+            parts.append((cues + cue_offset, np.full(len(cues), self.cue_weight)))
+            indices.extend(p[0] for p in parts)
+            values.extend(p[1] for p in parts)
+            indptr.append(indptr[-1] + sum(len(p[0]) for p in parts))
         width = cue_offset + len(self.cue_names) * len(CUE_CONTEXTS)
         return sp.csr_matrix(
             (
-                np.asarray(values, dtype=np.float32),
-                np.asarray(indices, dtype=np.int32),
+                np.concatenate(values).astype(np.float32),
+                np.concatenate(indices).astype(np.int32),
                 np.asarray(indptr, dtype=np.int32),
             ),
             shape=(len(texts), width),
