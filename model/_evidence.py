@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
 import numpy as np
 
 from ._context import NoteAnalysis
@@ -24,6 +22,7 @@ class EvidenceMapper:
     def __init__(self, space: FeatureSpace) -> None:
         self.space = space
         self.word_names = space.words.get_feature_names_out().tolist()
+        self.word_context = [_context_of(name) for name in self.word_names]
         self.max_ngram = space.words.ngram_range[1]
         self.cue_of_column = {col: key for key, col in space.cue_column.items()}
 
@@ -33,21 +32,22 @@ class EvidenceMapper:
         """Feature column -> [(first term, last term + 1, context)] in this note."""
         word_width = self.space.word_width
         cue_offset = self.space.cue_offset
-        grams: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        if any(col < word_width for col in columns):
-            fw = feature_words(analysis)
-            n_words = len(fw.words)
-            for n in range(1, self.max_ngram + 1):
-                for p in range(n_words - n + 1):
-                    gram = " ".join(fw.words[p : p + n])
-                    grams[gram].append((fw.term_index[p], fw.term_index[p + n - 1] + 1))
+        wanted = {self.word_names[c]: c for c in columns if c < word_width}
         out: dict[int, list[tuple[int, int, str]]] = {}
+        if wanted:
+            fw = feature_words(analysis)
+            words, index = fw.words, fw.term_index
+            firsts = {name.split(" ", 1)[0] for name in wanted}
+            for p, word in enumerate(words):
+                if word not in firsts:
+                    continue
+                for n in range(1, min(self.max_ngram, len(words) - p) + 1):
+                    column = wanted.get(word if n == 1 else " ".join(words[p : p + n]))
+                    if column is not None:
+                        place = (index[p], index[p + n - 1] + 1, self.word_context[column])
+                        out.setdefault(column, []).append(place)
         for col in columns:
-            if col < word_width:
-                name = self.word_names[col]
-                context = _context_of(name)
-                out[col] = [(a, b, context) for a, b in grams.get(name, ())]
-            elif col >= cue_offset:
+            if col >= cue_offset:
                 cue, context = self.cue_of_column[col - cue_offset]
                 out[col] = [
                     (c.term_start, c.term_end, context)
