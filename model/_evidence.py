@@ -42,6 +42,8 @@ class EvidenceMapper:
                 if word not in firsts:
                     continue
                 for n in range(1, min(self.max_ngram, len(words) - p) + 1):
+                    if index[p + n - 1] - index[p] != n - 1:
+                        break  # punctuation in between: not a phrase of the note
                     column = wanted.get(word if n == 1 else " ".join(words[p : p + n]))
                     if column is not None:
                         place = (index[p], index[p + n - 1] + 1, self.word_context[column])

@@ -34,5 +34,14 @@ def suggest_route(labels: dict[str, LabelScore], evidence: list[Evidence]) -> Ro
 def _reason(label: str, score: LabelScore, evidence: list[Evidence]) -> str:
     phrases = [e.text for e in evidence if e.label == label and not e.negated][:3]
     quoted = ", ".join(f"'{p}'" for p in phrases)
-    head = f"{LABEL_TITLES[label]} ({score.probability:.0%})"
+    head = f"{LABEL_TITLES[label]} ({percent(score.probability)})"
     return f"{head}: {quoted}" if quoted else head
+
+
+def percent(probability: float) -> str:
+    """As the page shows it: never a flat 0% or 100%, which would claim certainty."""
+    if probability >= 0.995:
+        return ">99%"
+    if probability < 0.005:
+        return "<1%"
+    return f"{probability:.0%}"

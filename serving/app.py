@@ -20,12 +20,14 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from . import errors
+from .headers import SecurityHeaders
 from .holder import ModelHolder, ReloadError
 from .logs import log_event
 from .metrics import Metrics
 from .middleware import RequestContext
 from .recent import RecentNotes
 from .routes import admin, classify, feedback, health, metrics, model, page
+from .schemas import document_limits
 from .security import check_bind
 from .settings import Settings
 from .store import FeedbackStore, StoreUnavailable
@@ -100,7 +102,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     errors.install(app)
     app.add_middleware(RequestContext, metrics=registry, max_body_bytes=settings.max_body_bytes,
                        holder=holder)
+    app.add_middleware(SecurityHeaders)  # outermost: also on the JSON 500 of RequestContext
     for module in (classify, model, feedback, admin, health, metrics, page):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=page.STATIC_DIR, check_dir=False), name="static")
+    app.openapi = with_limits(app, settings)
     return app
+
+
+def with_limits(app: FastAPI, settings: Settings) -> Callable[[], dict]:
+    """``app.openapi`` with this server's note and batch limits written in."""
+    build = app.openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_limits(build(), settings.max_text_chars,
+                                                 settings.max_batch)
+        return app.openapi_schema
+
+    return openapi

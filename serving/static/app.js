@@ -19,7 +19,7 @@
     "health-led": "Health-led",
     "no-signal": "No signal",
   };
-  const MAX_CHANGES = 6;
+  const MAX_CHANGES = 4;
   const CLAUSE_BREAK = /[.;:!?,\n]/;
 
   const $ = (id) => document.getElementById(id);
@@ -149,7 +149,9 @@
         if (!state.result) drawEmptySignals();
       } else if (answer.status === 503) {
         el.version.textContent = "model: none loaded";
-      } else if (answer.status !== 401) {
+      } else if (answer.status === 401) {
+        el.version.textContent = "model: needs an API key";
+      } else {
         el.version.textContent = "model: unknown";
       }
     } catch {
@@ -219,6 +221,7 @@
     el.view.replaceChildren(document.createTextNode(
       "The note appears here with the words that drove each signal highlighted."));
     el.view.classList.add("empty");
+    delete el.view.dataset.requestId;
     el.cues.replaceChildren();
     el.latency.textContent = "";
     setStatus("", "");
@@ -236,6 +239,7 @@
     for (const label of ORDER) drawSignal(label, body.labels[label]);
     drawRoute(body.route);
     drawNote(text, body.evidence);
+    el.view.dataset.requestId = body.request_id;  // which answer is drawn (for support, tests)
     drawChanges(body, previous ? previous.body : null);
     syncFeedback(body);
     setStatus(`Updated ${clock()}`, "");
@@ -382,7 +386,7 @@
       el.changesLatest.textContent = "Last update: no signal crossed its threshold.";
       return;
     }
-    el.changesLatest.textContent = `Last update ${clock()}:`;
+    el.changesLatest.textContent = "Newest first; bold entries came with the last update.";
     const time = clock();
     for (const event of events.reverse()) {
       const row = node("li", `fresh change-${event.label} ${event.up ? "up" : "down"}`);
