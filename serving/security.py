@@ -67,7 +67,7 @@ def allows(role: Role, wanted: tuple[Role, ...]) -> bool:
 def require(*wanted: Role) -> Callable:
     """A dependency letting through keys whose role is one of ``wanted`` (or admin)."""
 
-    def check(
+    async def check(  # async: pure computation, so no thread-pool hop per request
         request: Request, presented: Annotated[str | None, Security(api_key_header)] = None
     ) -> Role | None:
         settings: Settings = request.app.state.settings

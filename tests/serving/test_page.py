@@ -368,7 +368,7 @@ def test_what_changed_calls_out_a_label_crossing_its_threshold(open_page, server
     expect(page.locator("#state-threat_to_life")).to_have_text("not flagged")
     assert not page.locator("#changes li", has_text="Threat to life").count()
 
-    type_slowly(page, ". says he will jump off the bridge")
+    type_slowly(page, ". man on the bridge says he will jump off now")
     wait_drawn(page)
     called_out = page.locator("#changes li", has_text="Threat to life now FLAGGED")
     expect(called_out).to_have_count(1)

@@ -1,0 +1,102 @@
+"""Each benchmark script still runs end to end in its tiny mode and writes the JSON the
+README and ``run_all.py`` read. No timing is asserted: speed is for the scripts to report."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from model import LABELS
+from tests.conftest import REPO
+
+BENCHMARKS = REPO / "benchmarks"
+TIMEOUT = 900  # seconds; bounds a hung script on a busy machine
+COMMON_KEYS = {"benchmark", "created", "git_commit", "machine", "settings", "load_before",
+               "load_after"}
+
+pytestmark = pytest.mark.slow
+
+
+def run_script(name: str, *args: str) -> None:
+    completed = subprocess.run([sys.executable, str(BENCHMARKS / f"{name}.py"), *args],
+                               cwd=REPO, capture_output=True, text=True, timeout=TIMEOUT)
+    assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
+
+
+def read(path: Path, benchmark: str) -> dict:
+    document = json.loads(path.read_text())
+    assert set(document) >= COMMON_KEYS
+    assert document["benchmark"] == benchmark
+    assert document["machine"]["cpus"] >= 1 and document["machine"]["python"]
+    return document
+
+
+def test_api_benchmark_drives_a_real_server(models_dir, tmp_path):
+    out = tmp_path / "api.json"
+    run_script("api", "--models", str(models_dir), "--workers", "1", "2", "--concurrency", "2",
+               "--duration", "1", "--warmup", "0.5", "--out", str(out))
+    document = read(out, "api")
+    runs = document["runs"]
+    assert {(r["workers"], r["endpoint"]) for r in runs} == {
+        (w, e) for w in (1, 2) for e in ("classify", "healthz")}
+    for r in runs:
+        assert r["requests"] > 0 and sum(r["errors"].values()) == 0
+        assert set(r["latency_ms"]) >= {"p50", "p95", "p99"}
+        # Every request the client counted was answered by the server, and logged as 200.
+        assert r["server_latency_ms"]["statuses"] == {"200": r["server_latency_ms"]["n"]}
+    assert [(s["workers"], s["concurrency"]) for s in document["summary"]] == [(1, 2), (2, 2)]
+    assert all(s["rps_ratio"] > 0 for s in document["summary"])
+
+
+def test_inference_benchmark_measures_rightcall_and_baselines(models_dir, tmp_path):
+    out = tmp_path / "inference.json"
+    run_script("inference", "--models", str(models_dir), "--quick", "--notes", "300",
+               "--latency-notes", "60", "--train-limit", "400", "--epochs", "1",
+               "--out", str(out))
+    document = read(out, "inference")
+    systems = document["systems"]
+    assert set(systems) == {"rightcall", "sklearn-tfidf-lr", "spacy-textcat-bow"}
+    for entry in systems.values():
+        assert set(entry["quality"]["labels"]) == set(LABELS)
+        assert 0 <= entry["quality"]["macro_f1"] <= 1
+        assert entry["quality"]["notes"] == len((REPO / "data/corpus/test.jsonl")
+                                                .read_text().splitlines())
+        assert entry["latency_ms"]["n"] == 60
+        assert entry["batch"]["notes"] == 300
+    rightcall = systems["rightcall"]
+    assert rightcall["retrained_for_this_run"] is None  # the session model is current
+    assert rightcall["model"]["version"] == (models_dir / "latest").resolve().name
+    assert rightcall["score_command"]["runs"]["file"]["notes"] == 300
+    assert set(rightcall["stages_us_per_note"]) >= {"analyse", "features", "total"}
+
+
+def test_training_scale_benchmark_trains_in_a_child(tmp_path):
+    out = tmp_path / "training_scale.json"
+    run_script("training_scale", "--quick", "--sizes", "200", "--dev-test-notes", "200",
+               "--out", str(out))
+    document = read(out, "training_scale")
+    [size] = document["sizes"]
+    assert size["train_notes"] == 200 and size["repeated_notes"] == 0
+    assert size["peak_rss_mib"] > 0 and size["wall_seconds"] > 0
+    assert {"analysing notes", "fitting features", "tuning thresholds on dev"} <= set(
+        size["steps_seconds"])
+    assert set(size["test_metrics"]) == set(LABELS)
+
+
+def test_run_all_runs_footprint_and_summarises(models_dir, tmp_path):
+    run_script("run_all", "--quick", "--only", "footprint", "--models", str(models_dir),
+               "--results", str(tmp_path))
+    footprint = read(tmp_path / "footprint.quick.json", "footprint")
+    assert footprint["disk"]["files"]["model.joblib"] > 0
+    assert footprint["cold_start"]["runs"][0]["ready_seconds"] > 0
+    memory = footprint["worker_memory"]
+    assert memory["after_warm_up"]["requests"] == 200
+    assert memory["after_warm_up"]["rss_mib"] > 0
+    summary = read(tmp_path / "summary.quick.json", "summary")
+    verdicts = {t["what"]: t["verdict"] for t in summary["targets"]}
+    assert verdicts["one worker RSS after warm-up (MB)"] in {"met", "MISSED"}
+    assert verdicts["classify, one note, p50 (ms)"] == "not measured"  # inference not run
