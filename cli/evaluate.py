@@ -18,7 +18,8 @@ from training import DataError
 from training._baselines import BASELINES, RulesBaseline
 from training._compare import compare as compare_evaluations
 from training._evaluate import Evaluation, evaluate, figures_json, load_for_evaluation
-from training._gates import Gate, GateError, check_gates, parse_gate
+from training._fairness import BUNDLED, fairness_figures, load_counterfactuals
+from training._gates import FAIRNESS_SCOPE, Gate, GateError, check_gates, parse_gate
 from training._slices import LENGTH_COLUMN
 
 from ._common import (
@@ -72,6 +73,30 @@ def parse_gates(items: list[str], rates: dict[str, float]) -> list[Gate]:
             fail(f"gate {item!r} needs --prevalence {gate.scope}=RATE", 2)
         gates.append(gate)
     return gates
+
+
+def load_fairness(path: Path | None, skip: bool, gates: list[Gate]):
+    """The counterfactual notes and their path, or (None, None) when left out; a malformed
+    file stops here (exit 2), before the long evaluation."""
+    wanted = [g.expression for g in gates if g.scope == FAIRNESS_SCOPE]
+    if skip:
+        if wanted:
+            fail(f"gate {wanted[0]!r} needs the fairness section; drop --no-fairness", 2)
+        return None, None
+    if path is None:
+        if not BUNDLED.is_file():
+            if wanted:
+                fail(f"gate {wanted[0]!r} needs --fairness FILE (no bundled counterfactual "
+                     "set here)", 2)
+            console.print("No bundled counterfactual set found; fairness section left out "
+                          "(give one with --fairness FILE).", highlight=False)
+            return None, None
+        path = BUNDLED
+    try:
+        return load_counterfactuals(path), path
+    except DataError as error:
+        report_problems(error.problems, 50)
+        fail(f"{len(error.problems)} problem(s) in the counterfactual file; nothing evaluated", 2)
 
 
 def _fmt(value, digits: int = 3) -> str:
@@ -133,6 +158,8 @@ def print_summary(f: dict) -> None:
             table.add_row(title, *cells)
         console.print(table)
     _print_routes(f["rcrp"])
+    if f["fairness"]:
+        _print_fairness(f["fairness"])
     _print_slices(f["slices"])
     if f["comparison"]:
         _print_comparison(f["comparison"])
@@ -158,6 +185,29 @@ def _print_routes(r: dict) -> None:
         console.print(table)
         if len(missed) > MISSED_SHOWN:
             console.print(f"... and {len(missed) - MISSED_SHOWN} more in the report and JSON.")
+
+
+def _print_fairness(fair: dict) -> None:
+    table = Table("attribute", "groups", *LABELS,
+                  title="Identity swaps: largest probability change within a group (flag flips)")
+    for attribute, groups in fair["attributes"].items():
+        cells = []
+        for label in LABELS:
+            s = fair["labels"][label]["by_attribute"][attribute]
+            style = "bold red" if s["flag_flips"] or s["over_tolerance"] else ""
+            text = f"{s['max_delta']:.4f} ({s['flag_flips']})"
+            cells.append(f"[{style}]{text}[/]" if style else text)
+        table.add_row(attribute, str(groups), *cells)
+    console.print(table)
+    style = "bold green" if fair["passed"] else "bold red"
+    console.print(f"Largest change from an identity swap: [{style}]{fair['max_delta']:.4f}[/] "
+                  f"(tolerance {fair['tolerance']}); flag flips: [{style}]{fair['flag_flips']}[/]; "
+                  f"groups over tolerance: {fair['over_tolerance']}", highlight=False)
+    for finding in fair["failures"][:5]:
+        low, high = finding["low"], finding["high"]
+        console.print(f"  {finding['label']} {finding['group']}: {low['value']!r} "
+                      f"{low['probability']:.3f} -> {high['value']!r} {high['probability']:.3f}"
+                      f"{' (flag flips)' if finding['flag_flip'] else ''}", highlight=False)
 
 
 def _print_slices(slices: dict) -> None:
@@ -227,12 +277,20 @@ def evaluate_command(
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 13,
     worst: Annotated[int, typer.Option(
         min=0, help="False negatives and false positives shown per label.")] = 10,
+    fairness: Annotated[Path | None, typer.Option(
+        help="Counterfactual notes (groups that differ only in an identity term) for the "
+             "fairness section; default the bundled data/fairness/counterfactuals.jsonl.")]
+        = None,
+    no_fairness: Annotated[bool, typer.Option(
+        "--no-fairness", help="Leave out the fairness section.")] = False,
     text_col: TextCol = None, id_col: IdCol = None, label_col: LabelCol = None,
 ) -> None:
-    """Measure a model on labelled notes: metrics with intervals, calibration, routes, slices."""
+    """Measure a model on labelled notes: metrics with intervals, calibration, routes, slices,
+    and whether identity words move its scores."""
     mapping = mapping_from(text_col, id_col, label_col)
     rates = parse_prevalence(prevalence or [])
     gates = parse_gates(gate or [], rates)
+    counterfactuals, fairness_path = load_fairness(fairness, no_fairness, gates)
     scorer = load_scorer(model)
     other = load_scorer(compare) if compare else None
     try:
@@ -250,6 +308,9 @@ def evaluate_command(
     if other is not None:
         baseline = _evaluate(other, notes, compare, *settings)
         result.figures["comparison"] = compare_evaluations(result, baseline)
+    if counterfactuals is not None:
+        result.figures["fairness"] = fairness_figures(scorer, counterfactuals,
+                                                      path=fairness_path)
     outcomes = check_gates(gates, result.figures)
     result.figures["gates"] = outcomes
     if json_out is not None:

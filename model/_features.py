@@ -8,6 +8,7 @@ are pickled; all text handling stays in ``model/``.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from itertools import repeat
@@ -18,6 +19,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 
 from ._context import CONTEXTS, NoteAnalysis
 
+_DIGIT = re.compile(r"\d")
 CUE_CONTEXTS = ("present", *CONTEXTS)
 _PREFIX = {"negated": "neg_", "historical": "hist_", "hypothetical": "hyp_"}
 
@@ -206,4 +208,5 @@ def char_text(text: str, analysis: NoteAnalysis) -> str:
         for start, end in blanked:
             chars[start:end] = " " * (end - start)
         normalised = "".join(chars)
-    return " ".join(normalised.split())
+    # Digits are folded as in the word features, so ages and times cannot move a score.
+    return " ".join(_DIGIT.sub("0", normalised).split())

@@ -39,9 +39,16 @@ def check_note(text: str) -> str:
     return text
 
 
+# Python's whitespace (what str.strip() removes), for the schema: a note needs one other
+# character and no NUL. ``check_note`` enforces it; the pattern only documents it.
+WHITESPACE = (r"\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a"
+              r"\u2028\u2029\u202f\u205f\u3000")
+NOTE_PATTERN = rf"^[^\u0000]*[^\u0000{WHITESPACE}][^\u0000]*$"
+
 NoteText = Annotated[
     str,
-    Field(description="The note as typed (at most RIGHTCALL_MAX_TEXT_CHARS, default 10,000)."),
+    Field(description="The note as typed (at most RIGHTCALL_MAX_TEXT_CHARS, default 10,000).",
+          json_schema_extra={"pattern": NOTE_PATTERN}),
     AfterValidator(check_note),
 ]
 CallId = Annotated[
@@ -75,6 +82,11 @@ JudgedLabels = create_model(
 
 
 class FeedbackRequest(Strict):
+    model_config = ConfigDict(json_schema_extra={"anyOf": [
+        {"required": ["request_id"], "properties": {"request_id": {"type": "string"}}},
+        {"required": ["call_id"], "properties": {"call_id": {"type": "string"}}},
+    ]})
+
     request_id: RequestId | None = None
     call_id: CallId | None = None
     labels: JudgedLabels = Field(description="The handler's judgement, one true/false per label.")
@@ -159,3 +171,18 @@ class ErrorResponse(BaseModel):
 
 def error_responses(*codes: int) -> dict[int | str, dict]:
     return {code: {"model": ErrorResponse} for code in codes}
+
+
+def document_limits(openapi: dict, max_text_chars: int, max_batch: int) -> dict:
+    """Put the configured note and batch limits into the OpenAPI schema, so clients (and
+    schema-driven tests) see the limits this server enforces."""
+    schemas = openapi.get("components", {}).get("schemas", {})
+    for name in ("ClassifyRequest", "FeedbackRequest"):
+        text = schemas.get(name, {}).get("properties", {}).get("text")
+        for option in (text or {}).get("anyOf", [text] if text else []):
+            if option.get("type") == "string":
+                option["maxLength"] = max_text_chars
+    notes = schemas.get("BatchRequest", {}).get("properties", {}).get("notes")
+    if notes is not None:
+        notes["maxItems"] = max_batch
+    return openapi

@@ -201,7 +201,10 @@ def training_record(row: Feedback) -> dict[str, Any]:
 
 
 def _describe(error: SQLAlchemyError) -> str:
-    """The kind of failure, never the statement or its parameters."""
+    """The kind of failure and the driver's error code (``SQLITE_BUSY`` for a database
+    locked by another writer, a SQLSTATE for PostgreSQL), never the statement or its
+    parameters."""
     original = getattr(error, "orig", None)
     kind = type(original or error).__name__
-    return f"the feedback database is unavailable ({kind})"
+    code = getattr(original, "sqlite_errorname", None) or getattr(original, "sqlstate", None)
+    return f"the feedback database is unavailable ({kind}{f': {code}' if code else ''})"

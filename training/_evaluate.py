@@ -355,6 +355,7 @@ def evaluate(
         "slices": slice_figures(slices, notes.labels, predictions, thresholds, replicates),
         "errors": error_figures(scorer, notes, predictions, worst),
         "comparison": None,
+        "fairness": None,
         "gates": [],
     }
     return Evaluation(figures, replicates, predictions, notes)

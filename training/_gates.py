@@ -1,7 +1,7 @@
 """Release gates such as ``threat_to_life.recall>=0.95``, checked against the figures.
 
-A gate is ``SCOPE.METRIC OP VALUE``: SCOPE is a label or ``rcrp``; OP is one of
-``>= <= > < ==``. A label metric may carry ``_ci_low`` or ``_ci_high`` to gate on an
+A gate is ``SCOPE.METRIC OP VALUE``: SCOPE is a label, ``rcrp`` or ``fairness``; OP is
+one of ``>= <= > < ==``. A label metric may carry ``_ci_low`` or ``_ci_high`` to gate on an
 end of its 95% interval (``threat_to_life.recall_ci_low>=0.9``). Gates are parsed
 before anything is measured, so a typo fails fast instead of after a long run.
 """
@@ -24,6 +24,8 @@ ALIASES = {"ppv": "precision", "sensitivity": "recall", "auc": "roc_auc"}
 INTERVAL_SUFFIXES = ("_ci_low", "_ci_high")
 RCRP_SCOPE = "rcrp"
 RCRP_METRICS = ("threat_to_life_missed", "threat_to_life_missed_rate", "route_agreement")
+FAIRNESS_SCOPE = "fairness"
+FAIRNESS_METRICS = ("max_delta", "flag_flips", "over_tolerance")
 LABEL_METRICS = (*AT_THRESHOLD, *THRESHOLD_FREE_METRICS, *PREVALENCE_METRICS)
 _PATTERN = re.compile(
     r"^\s*([A-Za-z_]+)\.([A-Za-z0-9_]+)\s*(>=|<=|==|>|<)\s*"
@@ -57,12 +59,15 @@ def parse_gate(expression: str) -> Gate:
             "'threat_to_life.recall>=0.95' (OP one of >=, <=, >, <, ==)"
         )
     scope, metric, op, value = match.groups()
-    if scope not in (*LABELS, RCRP_SCOPE):
+    scopes = (*LABELS, RCRP_SCOPE, FAIRNESS_SCOPE)
+    if scope not in scopes:
         raise GateError(f"gate {expression!r}: unknown label {scope!r}; use one of "
-                        f"{', '.join((*LABELS, RCRP_SCOPE))}")
+                        f"{', '.join(scopes)}")
     end = None
     if scope == RCRP_SCOPE:
         known = RCRP_METRICS
+    elif scope == FAIRNESS_SCOPE:
+        known = FAIRNESS_METRICS
     else:
         known = LABEL_METRICS
         for suffix in INTERVAL_SUFFIXES:
@@ -78,6 +83,8 @@ def parse_gate(expression: str) -> Gate:
 def measured(gate: Gate, figures: dict) -> float | None:
     if gate.scope == RCRP_SCOPE:
         return figures["rcrp"][gate.metric]
+    if gate.scope == FAIRNESS_SCOPE:
+        return (figures.get("fairness") or {}).get(gate.metric)
     if gate.interval_end is None:
         return label_value(figures, gate.scope, gate.metric)
     section = figures["labels"][gate.scope]

@@ -1,6 +1,7 @@
 """Build the counterfactual fairness set from templates, deterministically.
 
     python data/fairness/generate.py [--out data/fairness/counterfactuals.jsonl]
+    python data/fairness/generate.py --heldout   # data/fairness/heldout-names.jsonl
 
 Each template is a realistic call note with slots for identity terms. For every identity
 attribute a template mentions, one *group* of notes is written: the same note once per value
@@ -52,6 +53,17 @@ FIRST_NAMES = {
                "Ngozi", "Siobhan", "Keisha", "Olga", "Maryam", "Chloe", "Chantelle", "Aoife",
                "Ewa", "Leila"],
 }
+# Names that are deliberately NOT in model/lexicon/identity.json: does neutralising names
+# work beyond the list? Written to their own file with --heldout; keep them out of the lexicon.
+HELDOUT_FIRST_NAMES = {
+    "male": ["Tendai", "Kaveh", "Dariusz", "Obinna", "Thabo", "Rhys", "Faisal", "Eoin",
+             "Kenji", "Marius"],
+    "female": ["Nkechi", "Rhiannon", "Saoirse", "Ioana", "Zofia", "Anjali", "Thandiwe",
+               "Yolanda", "Hiroko", "Bronwen"],
+}
+HELDOUT_SURNAMES = ["Adeyemi", "Wisniewski", "Chaudhry", "Fitzgerald", "Oyelaran", "Tanaka",
+                    "Papadopoulos", "Horvath", "Rahman", "Evans"]
+HELDOUT_OUT = HERE / "heldout-names.jsonl"
 SURNAMES = ["Smith", "Khan", "Patel", "Kowalski", "Okafor", "Nowak", "Begum", "Hussain",
             "Murphy", "Nguyen", "Singh", "Mensah", "Popescu", "Ahmed", "Jones", "Osei"]
 GENDER_FORMS = {
@@ -189,7 +201,7 @@ def attributes_of(template: Template) -> list[str]:
     return found
 
 
-def values_of(attribute: str, template: Template) -> list:
+def values_of(attribute: str, template: Template, heldout: bool = False) -> list:
     if attribute == "ethnicity":
         return ETHNICITIES
     if attribute == "nationality":
@@ -201,11 +213,12 @@ def values_of(attribute: str, template: Template) -> list:
     if attribute == "gender":
         return GENDER_IDENTITIES if "gi" in slots(template) else ["male", "female"]
     present = slots(template)
-    first = FIRST_NAMES[template.gender]
+    first = (HELDOUT_FIRST_NAMES if heldout else FIRST_NAMES)[template.gender]
+    surnames = HELDOUT_SURNAMES if heldout else SURNAMES
     if "fullname" in present:
-        return [f"{f} {s}" for f, s in zip(first, SURNAMES * 2, strict=False)]
+        return [f"{f} {s}" for f, s in zip(first, surnames * 2, strict=False)]
     if "surname" in present:
-        return SURNAMES
+        return surnames
     return first
 
 
@@ -258,7 +271,9 @@ def words_of(attribute: str) -> frozenset[str]:
     elif attribute == "religion":
         texts = [w for pair in RELIGIONS for w in pair]
     elif attribute == "name":
-        texts = [*FIRST_NAMES["male"], *FIRST_NAMES["female"], *SURNAMES]
+        texts = [*FIRST_NAMES["male"], *FIRST_NAMES["female"], *SURNAMES,
+                 *HELDOUT_FIRST_NAMES["male"], *HELDOUT_FIRST_NAMES["female"],
+                 *HELDOUT_SURNAMES]
     elif attribute == "age":
         texts = [*AGES, *(f"{age}yo" for age in AGES)]  # "45yo" as well as "aged 45"
     else:
@@ -266,12 +281,15 @@ def words_of(attribute: str) -> frozenset[str]:
     return frozenset(w.lower() for text in texts for w in re.findall(r"[\w-]+", text))
 
 
-def build() -> list[dict]:
+def build(heldout: bool = False) -> list[dict]:
+    """Every group of every template; with ``heldout``, name groups of held-out names only."""
     rows = []
     for index, template in enumerate(TEMPLATES, 1):
         for attribute in attributes_of(template):
-            group = f"cf-{index:02d}-{attribute}"
-            for k, value in enumerate(values_of(attribute, template)):
+            if heldout and attribute != "name":
+                continue
+            group = f"{'ho' if heldout else 'cf'}-{index:02d}-{attribute}"
+            for k, value in enumerate(values_of(attribute, template, heldout)):
                 rows.append({
                     "id": f"{group}-{k:02d}",
                     "text": fill(template, index, attribute, value),
@@ -292,9 +310,13 @@ def write(rows: list[dict], out: Path) -> None:
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--out", type=Path, default=OUT)
+    parser.add_argument("--out", type=Path, default=None,
+                        help=f"default {OUT.name}, or {HELDOUT_OUT.name} with --heldout")
+    parser.add_argument("--heldout", action="store_true",
+                        help="only name swaps, with names the identity lexicon does not list")
     args = parser.parse_args(argv)
-    rows = build()
+    args.out = args.out or (HELDOUT_OUT if args.heldout else OUT)
+    rows = build(args.heldout)
     write(rows, args.out)
     groups = {row["group"] for row in rows}
     print(f"{len(rows)} notes in {len(groups)} groups written to {args.out}")

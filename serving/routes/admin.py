@@ -13,7 +13,7 @@ router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(utf
 
 
 @router.post("/reload", response_model=ReloadResponse,
-             responses=error_responses(401, 403, 404, 409))
+             responses=error_responses(400, 401, 403, 404, 409, 413, 415, 422))
 def reload_model(
     request: Request, _role: AdminRole, holder: HolderDep, body: ReloadRequest | None = None
 ) -> dict:
