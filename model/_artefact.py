@@ -23,6 +23,7 @@ from sklearn.exceptions import InconsistentVersionWarning
 
 from ._classifier import Classifier
 from ._context import NoteAnalyser
+from ._features import FEATURE_VERSION
 from ._labels import LABELS
 from ._text import LEXICON_DIR
 
@@ -118,6 +119,12 @@ def verify(path: Path) -> dict[str, Any]:
         raise ArtefactError(
             f"{path / MANIFEST_FILE}: trained for labels {manifest.get('labels')}, "
             f"this rightcall serves {list(LABELS)}"
+        )
+    if manifest.get("feature_version") != FEATURE_VERSION:
+        raise ArtefactError(
+            f"{path / MANIFEST_FILE}: built by feature code version "
+            f"{manifest.get('feature_version')}, this rightcall uses {FEATURE_VERSION}; "
+            "retrain with `rightcall train`"
         )
     recorded = manifest.get("versions", {})
     installed = library_versions()

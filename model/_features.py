@@ -20,6 +20,9 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from ._context import CONTEXTS, NoteAnalysis
 
 _DIGIT = re.compile(r"\d")
+# Bump whenever text processing or feature code changes what a note turns into: an artefact
+# built by other feature code must not be loaded (its weights would mean something else).
+FEATURE_VERSION = "3"
 CUE_CONTEXTS = ("present", *CONTEXTS)
 _PREFIX = {"negated": "neg_", "historical": "hist_", "hypothetical": "hyp_"}
 

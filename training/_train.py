@@ -12,6 +12,7 @@ from model import LABELS
 from model._artefact import library_versions, point_latest, sha256_file, write_artefact
 from model._classifier import Classifier
 from model._context import NoteAnalyser
+from model._features import FEATURE_VERSION
 
 from ._card import model_card
 from ._config import TrainConfig
@@ -136,6 +137,7 @@ def train(
         "data_files": {str(p): sha256_file(Path(p)) for p in files},
         "data_counts": {split: len(s) for split, s in splits.items()},
         "lexicon_version": analyser.version,
+        "feature_version": FEATURE_VERSION,
         "versions": library_versions(),
         "git_commit": _git_commit(),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),

@@ -85,3 +85,11 @@ def test_same_data_config_and_seed_give_the_same_probabilities(classifier, tmp_p
     texts = ["male on the railway line", "bike stolen", "hearing voices, safe at home"]
     np.testing.assert_array_equal(classifier.probabilities(texts), again.probabilities(texts))
     assert again.thresholds == classifier.thresholds
+
+
+def test_an_artefact_built_by_other_feature_code_is_refused(model_copy):
+    manifest = json.loads((model_copy / MANIFEST_FILE).read_text())
+    manifest["feature_version"] = "0"
+    (model_copy / MANIFEST_FILE).write_text(json.dumps(manifest))
+    with pytest.raises(ArtefactError, match="feature code version 0"):
+        load(model_copy)
