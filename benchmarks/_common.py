@@ -393,3 +393,13 @@ def run_bounded(command: list[str], timeout: float, **kwargs) -> tuple[int, floa
             raise ChildTimeout(f"{' '.join(command[:3])}... exceeded {timeout:.0f} s",
                                time.perf_counter() - started, usage)
         time.sleep(0.05)
+
+
+def run_and_report(args, run, print_tables) -> int:
+    """The shared tail of every benchmark script: measure, write JSON, print the tables."""
+    console = make_console()
+    document = run(args, console)
+    finish(document, args.out)
+    print_tables(document, console)
+    console.print(f"results written to {args.out}")
+    return 0

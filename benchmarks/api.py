@@ -37,12 +37,11 @@ from _common import (
     REPO,
     Server,
     default_out,
-    finish,
     fmt,
-    make_console,
     model_description,
     model_folder,
     new_document,
+    run_and_report,
     run_bounded,
     sample_texts,
     summarise_ms,
@@ -341,13 +340,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    console = make_console()
-    document = run(args, console)
-    finish(document, args.out)
-    print_tables(document, console)
-    console.print(f"results written to {args.out}")
-    return 0
+    return run_and_report(parse_args(argv), run, print_tables)
 
 
 if __name__ == "__main__":

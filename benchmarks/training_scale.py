@@ -34,10 +34,9 @@ from _common import (
     ChildTimeout,
     corpus_rows,
     default_out,
-    finish,
     fmt,
-    make_console,
     new_document,
+    run_and_report,
     run_bounded,
 )
 from rich.console import Console
@@ -220,13 +219,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv[:1] == ["--child"]:
         return child(*argv[1:])
-    args = parse_args(argv)
-    console = make_console()
-    document = run(args, console)
-    finish(document, args.out)
-    print_tables(document, console)
-    console.print(f"results written to {args.out}")
-    return 0
+    return run_and_report(parse_args(argv), run, print_tables)
 
 
 if __name__ == "__main__":
