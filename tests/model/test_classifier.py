@@ -131,3 +131,17 @@ def test_identity_words_do_not_move_scores(classifier):
     names = ["Mohammed", "James", "Priya", "Tomasz"]
     probs = [classifier.probabilities([f"{n} has taken an overdose tonight"])[0] for n in names]
     assert np.ptp(np.array(probs), axis=0).max() < 1e-9
+
+
+def test_direct_tfidf_rows_match_scikit_learn(classifier):
+    from model._features import char_text, feature_words
+
+    texts = ["Male on the railway line, 34M, says he will jump!", "bike stolen", "ok"]
+    analyses = [classifier.analyser.analyse(t) for t in texts]
+    space = classifier.space
+    ours = space.transform(texts, analyses).toarray()
+    words = space.words.transform([" ".join(feature_words(a).words) for a in analyses])
+    chars = space.chars.transform([char_text(t, a) for t, a in zip(texts, analyses, strict=True)])
+    np.testing.assert_allclose(ours[:, : space.word_width], words.toarray(), atol=1e-6)
+    np.testing.assert_allclose(ours[:, space.word_width : space.cue_offset], chars.toarray(),
+                               atol=1e-6)
