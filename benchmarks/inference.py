@@ -42,11 +42,10 @@ from _common import (
     corpus_rows,
     current_model_folder,
     default_out,
-    finish,
     fmt,
-    make_console,
     model_description,
     new_document,
+    run_and_report,
     run_bounded,
     sample_texts,
     summarise_ms,
@@ -367,13 +366,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parse_args(argv)
-    out = make_console()
-    document = run(args, out)
-    finish(document, args.out)
-    print_tables(document, out)
-    out.print(f"results written to {args.out}")
-    return 0
+    return run_and_report(parse_args(argv), run, print_tables)
 
 
 if __name__ == "__main__":
