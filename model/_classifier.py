@@ -45,11 +45,19 @@ class Classifier:
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(n_notes, n_labels) calibrated probabilities, columns in ``LABELS`` order."""
-        analyses = [self.analyser.analyse(t) for t in texts]
-        return self._probabilities(self.space.transform(list(texts), analyses))
+        texts = list(texts)
+        parts = self._parts(texts, [self.analyser.analyse(t) for t in texts])
+        return self._probabilities(parts)
 
-    def _probabilities(self, matrix) -> np.ndarray:
-        scores = np.asarray(matrix @ self._weights) + self._intercepts
+    def _parts(self, texts: list[str], analyses) -> list:
+        space = self.space
+        inputs = [space.inputs(t, a) for t, a in zip(texts, analyses, strict=True)]
+        return space.transform_parts(inputs)
+
+    def _probabilities(self, parts) -> np.ndarray:
+        scores = self._intercepts
+        for block, first, _ in parts:
+            scores = scores + block @ self._weights[first : first + block.shape[1]]
         return 1.0 / (1.0 + np.exp(self._slopes * scores + self._offsets))
 
     def classify(self, text: str) -> ClassifyResult:
@@ -60,8 +68,10 @@ class Classifier:
     ) -> list[ClassifyResult]:
         texts = list(texts)
         analyses = [self.analyser.analyse(t) for t in texts]
-        matrix = self.space.transform(texts, analyses)
-        probs = self._probabilities(matrix)
+        parts = self._parts(texts, analyses)
+        probs = self._probabilities(parts)
+        # Character n-grams cannot be shown as phrases; only words and cues are.
+        shown = [part for part in parts if part.kind != "chars"]
         results = []
         for row, (text, analysis) in enumerate(zip(texts, analyses, strict=True)):
             labels = {
@@ -74,12 +84,7 @@ class Classifier:
             }
             evidence = []
             if with_evidence:
-                start, end = matrix.indptr[row], matrix.indptr[row + 1]
-                columns = matrix.indices[start:end]
-                values = matrix.data[start:end].astype(np.float64)
-                # Character n-grams cannot be shown as phrases; only words and cues are.
-                shown = (columns < self.space.word_width) | (columns >= self.space.cue_offset)
-                columns, values = columns[shown], values[shown]
+                columns, values = self._shown_columns(shown, row)
                 contributions = {
                     label: values * self._weights[columns, j] * -self._slopes[j]
                     for j, label in enumerate(LABELS)
@@ -95,6 +100,18 @@ class Classifier:
                 )
             )
         return results
+
+    def _shown_columns(self, parts, row: int) -> tuple[np.ndarray, np.ndarray]:
+        """One note's word and cue columns (global indices) with their feature values."""
+        word_width, cue_offset = self.space.word_width, self.space.cue_offset
+        columns, values = [], []
+        for block, first, _ in parts:
+            start, end = block.indptr[row], block.indptr[row + 1]
+            block_columns = block.indices[start:end].astype(np.int64) + first
+            keep = (block_columns < word_width) | (block_columns >= cue_offset)
+            columns.append(block_columns[keep])
+            values.append(block.data[start:end][keep].astype(np.float64))
+        return np.concatenate(columns), np.concatenate(values)
 
 
 def _linear_form(estimators: dict[str, CalibratedClassifierCV]):

@@ -1,8 +1,11 @@
-"""Cue matching and context (negated / historical / hypothetical) on a blank spaCy pipeline.
+"""Cue matching and context (negated / historical / hypothetical) over a note's terms.
 
-The note's tokens are turned into terms (see ``_text``), and the terms into a spaCy
-``Doc``. A ``span_ruler`` marks cue phrases from ``lexicon/cues.jsonl`` and three
-negspacy ``negex`` components, one per context, mark the cues that a trigger scopes.
+The note is tokenised by a blank spaCy pipeline and its tokens turned into terms (see
+``_text``). Cue phrases from ``lexicon/cues.jsonl`` are matched on the terms, and the
+NegEx algorithm (Chapman et al. 2001, as implemented by negspacy) marks the cues that a
+context trigger scopes, once per context. Both are done here directly on term lists: a
+spaCy ``span_ruler`` plus three negspacy components gave the same answers (the tests
+keep them as the reference and compare on the whole corpus) at four times the cost.
 Every term keeps the span of the original note it came from, so a cue can be shown
 exactly where the handler typed it.
 """
@@ -10,53 +13,58 @@ exactly where the handler typed it.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 import spacy
-from negspacy.negation import Negex
 from spacy.attrs import IDX, LENGTH
-from spacy.language import Language
 from spacy.pipeline import Sentencizer
-from spacy.tokens import Doc
 
 from ._text import LEXICON_DIR, Lexicon, Terms, normalise, to_terms
 
 CONTEXTS = ("negated", "historical", "hypothetical")
-CUES_KEY = "cues"
+TRIGGER_KINDS = ("pseudo_negations", "preceding_negations", "following_negations", "termination")
+# Token texts remembered by one analyser; past this it starts again (bounded memory).
+TERM_CACHE_SIZE = 100_000
 
 
-@Language.factory(
-    "cue_context",
-    default_config={"neg_termset": None, "extension_name": "negex", "span_keys": [CUES_KEY]},
-)
-class CueContext(Negex):
-    """negspacy's NegEx, applied to our cue spans in one pass.
+class PhraseTable:
+    """Every occurrence of any phrase (a tuple of terms) in a list of terms.
 
-    Same triggers, pseudo-triggers, terminations and scope rule as ``Negex.negex``; it
-    returns at once when no trigger is present and visits each span once instead of
-    re-reading every span for every sentence, which matters on the per-keystroke path.
+    Like spaCy's ``PhraseMatcher``: all matches, overlapping ones included.
     """
 
-    def __init__(self, nlp, name, neg_termset, extension_name, span_keys):
-        super().__init__(nlp, name, neg_termset, extension_name=extension_name, span_keys=span_keys)
+    def __init__(self, phrases: Iterable[tuple[tuple[str, ...], object]]) -> None:
+        # first term -> (values of one-term phrases, second term -> longer phrases)
+        table: dict[str, tuple[list, dict[str, list[tuple[int, list[str], object]]]]] = {}
+        for words, value in sorted(set(phrases), key=lambda p: (-len(p[0]), p[0], str(p[1]))):
+            if not words:
+                continue
+            singles, longer = table.setdefault(words[0], ([], {}))
+            if len(words) == 1:
+                singles.append(value)
+            else:
+                longer.setdefault(words[1], []).append((len(words), list(words), value))
+        self._table = table
+        self._first_words = frozenset(table)
 
-    def negex(self, doc: Doc) -> Doc:
-        preceding, following, terminating = self.process_negations(doc)
-        if not preceding and not following:
-            return doc
-        boundaries = self.termination_boundaries(doc, terminating)
-        for key in self.span_keys:
-            for span in doc.spans.get(key, []):
-                for start, end in boundaries:
-                    if start <= span.start < end and start < span.end <= end:
-                        self._apply_negation(
-                            span,
-                            [m for m in preceding if start <= m[1] < end],
-                            [m for m in following if start <= m[1] < end],
-                        )
-                        break
-        return doc
+    def find(self, words: list[str]) -> list[tuple[int, int, object]]:
+        present = self._first_words.intersection(words)
+        if not present:
+            return []
+        table = self._table
+        found = []
+        last = len(words) - 1
+        for i in [i for i, word in enumerate(words) if word in present]:
+            singles, longer = table[words[i]]
+            if longer and i < last:
+                for n, phrase, value in longer.get(words[i + 1], ()):
+                    if words[i : i + n] == phrase:
+                        found.append((i, i + n, value))
+            found += [(i, i + 1, value) for value in singles]
+        return found
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +74,11 @@ class CueType:
     phrases: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
-class CueMatch:
-    """One cue phrase found in a note, with its span in the ORIGINAL text."""
+class CueMatch(NamedTuple):
+    """One cue phrase found in a note, with its span in the ORIGINAL text.
+
+    A named tuple: several are made per note on the per-keystroke path.
+    """
 
     cue: str
     label: str
@@ -115,40 +125,28 @@ class NoteAnalyser:
         context = json.loads((lexicon_dir / "context.json").read_text(encoding="utf-8"))
         self.version = f"{self.lexicon.version}.{context['version']}"
         self.nlp = spacy.blank("en")
-        # Sentence starts are set when the term Doc is built (cheaper than a sentencizer pass),
-        # with the sentencizer's own punctuation set.
+        self._term_cache: dict[str, tuple[tuple[str, ...], bool]] = {}
+        # Sentence ends: the punctuation set of spaCy's sentencizer.
         self._sentence_ends = frozenset(Sentencizer.default_punct_chars)
-        ruler = self.nlp.add_pipe(
-            "span_ruler", config={"spans_key": CUES_KEY, "phrase_matcher_attr": "ORTH"}
+        self.cue_patterns = [
+            (cue.name, tuple(words))
+            for cue in self.cue_types
+            for words in map(self.phrase_terms, cue.phrases)
+            if words
+        ]
+        self._cues = PhraseTable((words, name) for name, words in self.cue_patterns)
+        # Trigger phrases are normalised like note text, then split by the tokenizer and
+        # lower-cased as negspacy does with its patterns.
+        self.termsets = {
+            name: {kind: self._normalise_phrases(context[name][kind]) for kind in TRIGGER_KINDS}
+            for name in CONTEXTS
+        }
+        self._triggers = PhraseTable(
+            (tuple(t.lower_ for t in self.nlp.make_doc(phrase)), (name, kind))
+            for name, termset in self.termsets.items()
+            for kind, phrases in termset.items()
+            for phrase in phrases
         )
-        patterns = []
-        for cue in self.cue_types:
-            for phrase in cue.phrases:
-                words = self.phrase_terms(phrase)
-                if not words:
-                    continue
-                joined = " ".join(words)
-                # String patterns use the fast PhraseMatcher; fall back to token patterns
-                # only where the tokenizer would split a term differently.
-                if [t.text for t in self.nlp.make_doc(joined)] == words:
-                    patterns.append({"label": cue.name, "pattern": joined})
-                else:
-                    patterns.append({"label": cue.name, "pattern": [{"ORTH": w} for w in words]})
-        ruler.add_patterns(patterns)
-        # A context component can only mark something when one of its triggers is present.
-        self._triggers: dict[str, frozenset[str]] = {}
-        for name in CONTEXTS:
-            termset = {key: self._normalise_phrases(value) for key, value in context[name].items()}
-            self._triggers[f"context_{name}"] = frozenset(
-                phrase.split()[0]
-                for key in ("preceding_negations", "following_negations")
-                for phrase in termset[key]
-            )
-            self.nlp.add_pipe(
-                "cue_context",
-                name=f"context_{name}",
-                config={"neg_termset": termset, "extension_name": name, "span_keys": [CUES_KEY]},
-            )
 
     def phrase_terms(self, phrase: str) -> list[str]:
         """A lexicon phrase processed exactly like note text."""
@@ -160,46 +158,95 @@ class NoteAnalyser:
         out = {" ".join(self.phrase_terms(p)) for p in phrases}
         return sorted(p for p in out if p)
 
-    def analyse(self, text: str) -> NoteAnalysis:
-        normalised = normalise(text)
+    def terms(self, normalised: str) -> Terms:
         spans = self.nlp.tokenizer(normalised).to_array([IDX, LENGTH]).tolist()
         tokens = [(normalised[start : start + length], start) for start, length in spans]
-        terms = to_terms(tokens, self.lexicon)
-        if not terms.words:
-            return NoteAnalysis(normalised, terms, [])
+        if len(self._term_cache) > TERM_CACHE_SIZE:
+            self._term_cache.clear()
+        return to_terms(tokens, self.lexicon, self._term_cache)
+
+    def sentence_starts(self, words: list[str]) -> list[int]:
+        """Where a sentence starts: the sentencizer's rule, on terms."""
         ends = self._sentence_ends
-        words = terms.words
-        starts = [True] + [
-            words[i - 1] in ends and words[i] not in ends for i in range(1, len(words))
+        return [0] + [
+            i for i in range(1, len(words)) if words[i - 1] in ends and words[i] not in ends
         ]
-        doc = Doc(self.nlp.vocab, words=words, sent_starts=starts)
-        present = set(words)
-        for name, component in self.nlp.pipeline:
-            triggers = self._triggers.get(name)
-            if triggers is not None and (not doc.spans[CUES_KEY] or triggers.isdisjoint(present)):
-                continue
-            doc = component(doc)
+
+    def analyse(self, text: str) -> NoteAnalysis:
+        normalised = normalise(text)
+        terms = self.terms(normalised)
+        words = terms.words
+        found = self._cues.find(words)
+        if not found:
+            return NoteAnalysis(normalised, terms, [])
+        flags = self._contexts(words, [(start, end) for start, end, _ in found])
         cues = _drop_nested(
             CueMatch(
-                cue=span.label_,
-                label=self._cue_label[span.label_],
-                term_start=span.start,
-                term_end=span.end,
-                start=terms.starts[span.start],
-                end=terms.ends[span.end - 1],
-                negated=span._.negated,
-                historical=span._.historical,
-                hypothetical=span._.hypothetical,
+                cue=name,
+                label=self._cue_label[name],
+                term_start=start,
+                term_end=end,
+                start=terms.starts[start],
+                end=terms.ends[end - 1],
+                negated="negated" in marked,
+                historical="historical" in marked,
+                hypothetical="hypothetical" in marked,
             )
-            for span in doc.spans[CUES_KEY]
+            for (start, end, name), marked in zip(found, flags, strict=True)
         )
         return NoteAnalysis(normalised, terms, cues)
+
+    def _contexts(self, words: list[str], spans: list[tuple[int, int]]) -> list[set[str]]:
+        """NegEx for each context: which contexts scope each (start, end) term span.
+
+        As negspacy's ``Negex``: pseudo-triggers cancel triggers starting inside or right
+        after them; sentence starts and termination terms cut the note into scopes; a cue
+        is marked when a preceding trigger starts before it, or a following trigger ends
+        after it, within the scope that holds the whole cue.
+        """
+        marked: list[set[str]] = [set() for _ in spans]
+        # Terms are lower case already (normalised text, lower-case lexicon): LOWER == ORTH.
+        triggers = self._triggers.find(words)
+        if not triggers:
+            return marked
+        by_context: dict[str, dict[str, list[tuple[int, int]]]] = {}
+        for start, end, (context, kind) in triggers:
+            kinds = by_context.setdefault(context, {})
+            kinds.setdefault(kind, []).append((start, end))
+        sentence_starts: list[int] | None = None
+        for context, kinds in by_context.items():
+            preceding = _not_pseudo(kinds, "preceding_negations")
+            following = _not_pseudo(kinds, "following_negations")
+            if not preceding and not following:
+                continue
+            if sentence_starts is None:
+                sentence_starts = self.sentence_starts(words)
+            cuts = sorted(
+                [*sentence_starts, *(s for s, _ in _not_pseudo(kinds, "termination")), len(words)]
+            )
+            scopes = list(zip(cuts, cuts[1:], strict=False))
+            for k, (start, end) in enumerate(spans):
+                for low, high in scopes:
+                    if low <= start < high and low < end <= high:
+                        if any(low <= s < high and s < start for s, _ in preceding) or any(
+                            low <= s < high and e > end for s, e in following
+                        ):
+                            marked[k].add(context)
+                        break
+        return marked
+
+
+def _not_pseudo(kinds: dict[str, list[tuple[int, int]]], kind: str) -> list[tuple[int, int]]:
+    """Triggers of one kind, less those starting inside (or just after) a pseudo-trigger."""
+    pseudo = kinds.get("pseudo_negations", [])
+    return [(s, e) for s, e in kinds.get(kind, []) if not any(ps <= s <= pe for ps, pe in pseudo)]
 
 
 def _drop_nested(matches) -> list[CueMatch]:
     """Keep the longest match where one cue's phrases nest ("si" inside "suicidal ideation")."""
     kept: list[CueMatch] = []
-    for match in sorted(matches, key=lambda m: (m.term_start, -(m.term_end - m.term_start))):
+    order = sorted(matches, key=lambda m: (m.term_start, -(m.term_end - m.term_start), m.cue))
+    for match in order:
         if any(
             k.cue == match.cue and k.term_start <= match.term_start and match.term_end <= k.term_end
             for k in kept

@@ -1,9 +1,10 @@
 """From an analysed note to the feature row the linear models read.
 
-Two blocks: TF-IDF word n-grams over context-marked terms ("neg_weapon" is a
+Three blocks: TF-IDF word n-grams over context-marked terms ("neg_weapon" is a
 different feature from "weapon"), optional character n-grams over the normalised
-text for robustness to typos, and binary cue-in-context columns. Only library types
-are pickled; all text handling stays in ``model/``.
+text for robustness to typos, and binary cue-in-context columns. The fitted state is
+scikit-learn's own ``TfidfVectorizer`` (its ``transform`` is the reference the tests
+compare with); the arithmetic is done here a batch at a time, for speed.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from itertools import repeat
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -49,13 +50,28 @@ def _feature_words(analysis: NoteAnalysis) -> FeatureWords:
             continue
         for i in range(cue.term_start, cue.term_end):
             marks.setdefault(i, _PREFIX[cue.context])
-    words: list[str] = []
-    index: list[int] = []
-    for i, word in enumerate(analysis.terms.words):
-        if word[0] == "<" or any(c.isalnum() for c in word):
-            words.append(marks.get(i, "") + word)
-            index.append(i)
+    terms = analysis.terms.words
+    known = _FEATURE_WORD.get
+    index = [
+        i
+        for i, word in enumerate(terms)
+        if (keep := known(word)) or (keep is None and _is_feature_word(word))
+    ]
+    words = [terms[i] for i in index]
+    if marks:
+        words = [marks.get(i, "") + word for i, word in zip(index, words, strict=True)]
     return FeatureWords(words, index)
+
+
+_FEATURE_WORD: dict[str, bool] = {}
+
+
+def _is_feature_word(word: str) -> bool:
+    """Punctuation-only terms are not features (the cache: terms repeat across notes)."""
+    if len(_FEATURE_WORD) > 100_000:
+        _FEATURE_WORD.clear()
+    keep = _FEATURE_WORD[word] = word[0] == "<" or any(c.isalnum() for c in word)
+    return keep
 
 
 def word_vectoriser(min_df: int = 2, max_ngram: int = 2) -> TfidfVectorizer:
@@ -81,40 +97,162 @@ def char_vectoriser(min_df: int = 3, max_features: int = 60_000) -> TfidfVectori
     )
 
 
-class FastTfidf:
-    """``TfidfVectorizer.transform`` without scikit-learn's per-call validation.
+@dataclass(slots=True)
+class NoteInputs:
+    """What the feature blocks read from one note: small enough to keep for 200k notes."""
 
-    Classifying one note is dominated by that overhead; this does the same arithmetic
-    (analyser, counts, sublinear tf, idf, L2 norm) directly. Tested equal to scikit-learn.
+    words: list[str]
+    chars: str
+    cues: list[int]
+
+
+def _l2_normalise_rows(matrix: sp.csr_matrix) -> None:
+    lengths = np.diff(matrix.indptr)
+    rows = np.repeat(np.arange(matrix.shape[0]), lengths)
+    norms = np.sqrt(np.bincount(rows, weights=matrix.data**2, minlength=matrix.shape[0]))
+    norms[norms == 0] = 1.0
+    matrix.data /= norms[rows]
+
+
+class FeaturePart(NamedTuple):
+    """Some columns of the feature rows: ``block``'s column 0 is global column ``first``."""
+
+    block: sp.csr_matrix
+    first: int
+    kind: str  # "all", "words", "chars" or "cues"
+
+
+class TfidfBlock:
+    """A fitted ``TfidfVectorizer``'s arithmetic, applied to a whole batch of count rows.
+
+    scikit-learn's ``transform`` runs its analyser and counting in Python note by note;
+    here n-grams are looked up (character n-grams once per distinct word) and the
+    counting, sublinear tf, idf and L2 norm are done on one sparse matrix per batch.
+    Tested equal to scikit-learn's ``transform``.
     """
 
     def __init__(self, vectoriser: TfidfVectorizer) -> None:
-        self.analyse = vectoriser.build_analyzer()
-        self.vocabulary = vectoriser.vocabulary_
+        self.vocabulary: dict[str, int] = vectoriser.vocabulary_
         self.idf = np.asarray(vectoriser.idf_, dtype=np.float64)
         self.sublinear = vectoriser.sublinear_tf
         self.width = len(self.vocabulary)
+        self.max_n = vectoriser.ngram_range[1]
+        self._analyse = vectoriser.build_analyzer()
+        self._word_grams: dict[str, tuple[np.ndarray, np.ndarray]] = {}
 
-    def row(self, document: str) -> tuple[np.ndarray, np.ndarray]:
-        """Sorted column indices and L2-normalised tf-idf values of one document."""
-        counts = Counter(self.analyse(document))
-        columns = np.fromiter(
-            map(self.vocabulary.get, counts.keys(), repeat(-1)), np.int64, len(counts)
-        )
-        tf = np.fromiter(counts.values(), np.float64, len(counts))
-        known = columns >= 0
-        columns, tf = columns[known], tf[known]
-        order = np.argsort(columns)
-        columns, tf = columns[order], tf[order]
+    def weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
+        """tf-idf rows from count rows without duplicate entries (index order is free)."""
+        data = counts.data.astype(np.float64)
         if self.sublinear:
-            tf = np.log(tf) + 1.0
-        weights = tf * self.idf[columns]
+            np.log(data, out=data)
+            data += 1.0
+        data *= self.idf[counts.indices]
+        weighted = sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
+        _l2_normalise_rows(weighted)
+        weighted.data = weighted.data.astype(np.float32)  # as the training matrix holds them
+        return weighted
+
+    def word_row(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Sorted columns and weights of one document: the batch arithmetic without scipy."""
+        get = self.vocabulary.get
+        grams = list(words)
+        for n in range(2, self.max_n + 1):
+            grams += map(" ".join, zip(*(words[k:] for k in range(n)), strict=False))
+        found = np.fromiter((c for c in map(get, grams) if c is not None), np.int64)
+        columns, counts = np.unique(found, return_counts=True)
+        return columns, self._weigh_row(columns, counts.astype(np.float64))
+
+    def char_row(self, document: str) -> tuple[np.ndarray, np.ndarray]:
+        grams = [self._grams_of(word) for word in document.split()]
+        if not grams:
+            return np.zeros(0, np.int64), np.zeros(0)
+        columns, inverse = np.unique(np.concatenate([g[0] for g in grams]), return_inverse=True)
+        counts = np.bincount(inverse, weights=np.concatenate([g[1] for g in grams]))
+        return columns.astype(np.int64), self._weigh_row(columns, counts)
+
+    def _weigh_row(self, columns: np.ndarray, counts: np.ndarray) -> np.ndarray:
+        if self.sublinear:
+            counts = np.log(counts) + 1.0
+        weights = counts * self.idf[columns]
         norm = np.sqrt(weights @ weights)
-        return columns, (weights / norm if norm > 0 else weights)
+        return weights / norm if norm > 0 else weights
+
+    def word_counts(self, documents: list[list[str]]) -> sp.csr_matrix:
+        """Word n-gram counts (1 to ``max_n``) of documents given as word lists."""
+        get = self.vocabulary.get
+        rows: list[int] = []
+        columns: list[int] = []
+        for row, words in enumerate(documents):
+            grams = list(words)
+            for n in range(2, self.max_n + 1):
+                grams += map(" ".join, zip(*(words[k:] for k in range(n)), strict=False))
+            found = [c for c in map(get, grams) if c is not None]
+            columns += found
+            rows += [row] * len(found)
+        return _counts(rows, columns, (len(documents), self.width))
+
+    def char_counts(self, documents: list[str]) -> sp.csr_matrix:
+        """``char_wb`` n-gram counts: the sum over a document's words of each word's n-grams."""
+        index: dict[str, int] = {}
+        rows: list[int] = []
+        columns: list[int] = []
+        for row, document in enumerate(documents):
+            words = document.split()
+            columns += [index.setdefault(w, len(index)) for w in words]
+            rows += [row] * len(words)
+        per_word = _counts(rows, columns, (len(documents), len(index)))
+        grams = [self._grams_of(word) for word in index]
+        lengths = np.fromiter((len(g[0]) for g in grams), np.int64, len(grams))
+        indptr = np.concatenate(([0], np.cumsum(lengths)))
+        empty = np.zeros(0)
+        word_grams = sp.csr_matrix(
+            (
+                np.concatenate([g[1] for g in grams]) if grams else empty,
+                np.concatenate([g[0] for g in grams]) if grams else empty.astype(np.int32),
+                indptr,
+            ),
+            shape=(len(index), self.width),
+        )
+        return (per_word @ word_grams).tocsr()
+
+    def _grams_of(self, word: str) -> tuple[np.ndarray, np.ndarray]:
+        known = self._word_grams.get(word)
+        if known is None:
+            if len(self._word_grams) > WORD_CACHE_SIZE:
+                self._word_grams.clear()
+            counts = Counter(self._analyse(word))
+            pairs = sorted(
+                (column, n)
+                for column, n in zip(map(self.vocabulary.get, counts), counts.values(), strict=True)
+                if column is not None
+            )
+            known = (
+                np.array([c for c, _ in pairs], dtype=np.int32),
+                np.array([n for _, n in pairs], dtype=np.float64),
+            )
+            self._word_grams[word] = known
+        return known
+
+
+# Up to this many notes, rows are built one by one (scipy's per-call overhead dominates).
+FEW_NOTES = 4
+# Distinct words whose character n-grams one process remembers; past this it starts again.
+WORD_CACHE_SIZE = 200_000
+
+
+def _counts(rows: list[int], columns: list[int], shape: tuple[int, int]) -> sp.csr_matrix:
+    """Sparse counts from (row, column) occurrences; duplicates are summed."""
+    return sp.csr_matrix(
+        (
+            np.ones(len(columns)),
+            (np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)),
+        ),
+        shape=shape,
+    )
 
 
 class FeatureSpace:
-    """Fitted vectorisers plus the cue column layout; picklable (library types only)."""
+    """Fitted vectorisers plus the cue column layout."""
 
     def __init__(
         self,
@@ -135,15 +273,15 @@ class FeatureSpace:
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        state.pop("_fast", None)  # rebuilt on demand; only library types are pickled
+        state.pop("_blocks", None)  # caches, rebuilt on demand
         return state
 
-    def _fast_transformers(self) -> tuple[FastTfidf, FastTfidf | None]:
-        fast = self.__dict__.get("_fast")
-        if fast is None:
-            fast = (FastTfidf(self.words), FastTfidf(self.chars) if self.chars else None)
-            self._fast = fast
-        return fast
+    def _tfidf_blocks(self) -> tuple[TfidfBlock, TfidfBlock | None]:
+        blocks = self.__dict__.get("_blocks")
+        if blocks is None:
+            blocks = (TfidfBlock(self.words), TfidfBlock(self.chars) if self.chars else None)
+            self._blocks = blocks
+        return blocks
 
     @property
     def word_width(self) -> int:
@@ -157,10 +295,27 @@ class FeatureSpace:
     def cue_offset(self) -> int:
         return self.word_width + self.char_width
 
+    @property
+    def width(self) -> int:
+        return self.cue_offset + len(self.cue_names) * len(CUE_CONTEXTS)
+
+    def inputs(self, text: str, analysis: NoteAnalysis) -> NoteInputs:
+        return NoteInputs(
+            feature_words(analysis).words,
+            char_text(text, analysis) if self.chars is not None else "",
+            self.cue_columns(analysis),
+        )
+
     def fit(self, texts: list[str], analyses: list[NoteAnalysis]) -> FeatureSpace:
-        self.words.fit([" ".join(feature_words(a).words) for a in analyses])
+        return self.fit_inputs([self.inputs(t, a) for t, a in zip(texts, analyses, strict=True)])
+
+    def fit_inputs(self, inputs: list[NoteInputs]) -> FeatureSpace:
+        from ._vocabulary import fit_vectoriser  # fitting only: kept off the serving import path
+
+        fit_vectoriser(self.words, [i.words for i in inputs], by_word=False)
         if self.chars is not None:
-            self.chars.fit([char_text(t, a) for t, a in zip(texts, analyses, strict=True)])
+            fit_vectoriser(self.chars, [i.chars for i in inputs], by_word=True)
+        self.__dict__.pop("_blocks", None)
         return self
 
     def cue_columns(self, analysis: NoteAnalysis) -> list[int]:
@@ -168,29 +323,61 @@ class FeatureSpace:
 
     def transform(self, texts: list[str], analyses: list[NoteAnalysis]) -> sp.csr_matrix:
         """One CSR row per note: word block, char block, then cue block."""
-        words, chars = self._fast_transformers()
-        char_offset = self.word_width
-        cue_offset = self.cue_offset
-        indptr, indices, values = [0], [], []
-        for text, analysis in zip(texts, analyses, strict=True):
-            columns, weights = words.row(" ".join(feature_words(analysis).words))
-            parts = [(columns, weights)]
+        return self.transform_inputs(
+            [self.inputs(t, a) for t, a in zip(texts, analyses, strict=True)]
+        )
+
+    def transform_inputs(self, inputs: list[NoteInputs]) -> sp.csr_matrix:
+        parts = self.transform_parts(inputs)
+        if len(parts) == 1:
+            return parts[0].block
+        matrix = sp.hstack([part.block for part in parts], format="csr", dtype=np.float32)
+        matrix.indices = matrix.indices.astype(np.int32, copy=False)
+        matrix.indptr = matrix.indptr.astype(np.int32, copy=False)
+        return matrix
+
+    def transform_parts(self, inputs: list[NoteInputs]) -> list[FeaturePart]:
+        """Feature rows in column blocks: one matrix for a few notes, else the word, char
+        and cue blocks, so that scoring need not join them."""
+        if len(inputs) <= FEW_NOTES:
+            return [FeaturePart(self._transform_few(inputs), 0, "all")]
+        words, chars = self._tfidf_blocks()
+        parts = [FeaturePart(words.weigh(words.word_counts([i.words for i in inputs])), 0, "words")]
+        if chars is not None:
+            counts = chars.char_counts([i.chars for i in inputs])
+            parts.append(FeaturePart(chars.weigh(counts), self.word_width, "chars"))
+        rows = [r for r, i in enumerate(inputs) for _ in i.cues]
+        columns = [c for i in inputs for c in i.cues]
+        cue_block = sp.csr_matrix(
+            (np.full(len(columns), self.cue_weight, dtype=np.float32), (rows, columns)),
+            shape=(len(inputs), self.width - self.cue_offset),
+        )
+        parts.append(FeaturePart(cue_block, self.cue_offset, "cues"))
+        return parts
+
+    def _transform_few(self, inputs: list[NoteInputs]) -> sp.csr_matrix:
+        """The per-keystroke path: rows built with numpy, one scipy call in all."""
+        words, chars = self._tfidf_blocks()
+        columns: list[np.ndarray] = []
+        values: list[np.ndarray] = []
+        indptr = [0]
+        for note in inputs:
+            parts = [words.word_row(note.words)]
             if chars is not None:
-                columns, weights = chars.row(char_text(text, analysis))
-                parts.append((columns + char_offset, weights))
-            cues = np.asarray(self.cue_columns(analysis), dtype=np.int64)
-            parts.append((cues + cue_offset, np.full(len(cues), self.cue_weight)))
-            indices.extend(p[0] for p in parts)
-            values.extend(p[1] for p in parts)
-            indptr.append(indptr[-1] + sum(len(p[0]) for p in parts))
-        width = cue_offset + len(self.cue_names) * len(CUE_CONTEXTS)
+                char_columns, char_weights = chars.char_row(note.chars)
+                parts.append((char_columns + self.word_width, char_weights))
+            cues = np.asarray(note.cues, dtype=np.int64) + self.cue_offset
+            parts.append((cues, np.full(len(cues), self.cue_weight)))
+            columns += [c for c, _ in parts]
+            values += [v for _, v in parts]
+            indptr.append(indptr[-1] + sum(len(c) for c, _ in parts))
         return sp.csr_matrix(
             (
                 np.concatenate(values).astype(np.float32),
-                np.concatenate(indices).astype(np.int32),
+                np.concatenate(columns).astype(np.int32),
                 np.asarray(indptr, dtype=np.int32),
             ),
-            shape=(len(texts), width),
+            shape=(len(inputs), self.width),
         )
 
 

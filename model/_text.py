@@ -120,38 +120,58 @@ class Terms:
     identity_spans: list[tuple[int, int]]
 
 
-def to_terms(tokens: list[tuple[str, int]], lexicon: Lexicon) -> Terms:
+def expand_token(text: str, lexicon: Lexicon) -> tuple[tuple[str, ...], bool]:
+    """The stemmed terms one token becomes, and whether it is an identity word."""
+    expanded = lexicon.expansions.get(text)
+    if expanded is None:
+        if _AGE_SEX.match(text):
+            expanded = ("0", "year", "old")
+        elif _NUMBER.match(text):
+            expanded = ("0",)
+        else:
+            expanded = (text,)
+    words = tuple(word if word.startswith("<") else stem(word) for word in expanded)
+    return words, text in lexicon.identity
+
+
+def to_terms(
+    tokens: list[tuple[str, int]],
+    lexicon: Lexicon,
+    cache: dict[str, tuple[tuple[str, ...], bool]] | None = None,
+) -> Terms:
     """Expand abbreviations, fold numbers and identity words, and stem.
 
     ``tokens`` are (normalised token text, start offset) pairs from the tokenizer.
+    ``cache`` remembers what each token text becomes: notes repeat their words.
     """
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
     identity_spans: list[tuple[int, int]] = []
-    expansions = lexicon.expansions
+    if cache is None:
+        cache = {}
+    last = len(tokens) - 1
     for k, (text, start) in enumerate(tokens):
         end = start + len(text)
-        if text.isspace():
-            continue
-        if text in ("-", "/") and 0 < k < len(tokens) - 1:
+        if text in ("-", "/") and 0 < k < last:
             # An infix hyphen ("self-harm") joins words; only a spaced dash breaks a clause.
             before, after = tokens[k - 1], tokens[k + 1]
             if before[1] + len(before[0]) == start and after[1] == end:
                 continue
-        expanded = expansions.get(text)
-        if text in lexicon.identity:
+        known = cache.get(text)
+        if known is None:
+            known = ((), False) if text.isspace() else expand_token(text, lexicon)
+            cache[text] = known
+        expanded, identity = known
+        if identity:
             identity_spans.append((start, end))
-        if expanded is None:
-            match = _AGE_SEX.match(text)
-            if match:
-                expanded = ("0", "year", "old")
-            elif _NUMBER.match(text):
-                expanded = ("0",)
-            else:
-                expanded = (text,)
-        for word in expanded:
-            words.append(word if word.startswith("<") else stem(word))
+        n = len(expanded)
+        if n == 1:
+            words.append(expanded[0])
             starts.append(start)
             ends.append(end)
+        elif n:
+            words.extend(expanded)
+            starts.extend([start] * n)
+            ends.extend([end] * n)
     return Terms(words, starts, ends, identity_spans)
