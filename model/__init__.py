@@ -4,6 +4,7 @@ from ._artefact import ArtefactError, load, verify
 from ._classifier import Classifier
 from ._labels import LABELS, ROUTES
 from ._results import ClassifyResult, Evidence, LabelScore, Route
+from ._route import route_for
 
 __all__ = [
     "LABELS",
@@ -15,5 +16,6 @@ __all__ = [
     "LabelScore",
     "Route",
     "load",
+    "route_for",
     "verify",
 ]

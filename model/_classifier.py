@@ -46,7 +46,7 @@ class Classifier:
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(n_notes, n_labels) calibrated probabilities, columns in ``LABELS`` order."""
         texts = list(texts)
-        parts = self._parts(texts, [self.analyser.analyse(t) for t in texts])
+        parts = self._parts(texts, self.analyser.analyse_many(texts))
         return self._probabilities(parts)
 
     def _parts(self, texts: list[str], analyses) -> list:
@@ -67,7 +67,7 @@ class Classifier:
         self, texts: Sequence[str], with_evidence: bool = True
     ) -> list[ClassifyResult]:
         texts = list(texts)
-        analyses = [self.analyser.analyse(t) for t in texts]
+        analyses = self.analyser.analyse_many(texts)
         parts = self._parts(texts, analyses)
         probs = self._probabilities(parts)
         # Character n-grams cannot be shown as phrases; only words and cues are.

@@ -10,17 +10,9 @@ HANDLER_DECIDES = "Advice only: the handler decides."
 
 def suggest_route(labels: dict[str, LabelScore], evidence: list[Evidence]) -> Route:
     """Police where there is a threat to life or a crime; health-led for mental health alone."""
-    ttl = labels["threat_to_life"].flagged
-    crime = labels["crime"].flagged
-    mental_health = labels["mental_health"].flagged
-    if (ttl or crime) and mental_health:
-        suggestion = "police-and-health"
-    elif ttl or crime:
-        suggestion = "police"
-    elif mental_health:
-        suggestion = "health-led"
-    else:
-        suggestion = "no-signal"
+    suggestion = route_for(
+        labels["threat_to_life"].flagged, labels["crime"].flagged, labels["mental_health"].flagged
+    )
     reasons = [
         _reason(label, labels[label], evidence)
         for label in ("threat_to_life", "crime", "mental_health")
@@ -29,6 +21,16 @@ def suggest_route(labels: dict[str, LabelScore], evidence: list[Evidence]) -> Ro
     if not reasons:
         reasons = ["No label reached its threshold."]
     return Route(suggestion, reasons)
+
+
+def route_for(threat_to_life: bool, crime: bool, mental_health: bool) -> str:
+    if (threat_to_life or crime) and mental_health:
+        return "police-and-health"
+    if threat_to_life or crime:
+        return "police"
+    if mental_health:
+        return "health-led"
+    return "no-signal"
 
 
 def _reason(label: str, score: LabelScore, evidence: list[Evidence]) -> str:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import scipy.sparse as sp
 from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold
@@ -16,6 +17,7 @@ from model._features import FeatureSpace, char_vectoriser, word_vectoriser
 from ._config import TrainConfig
 
 Progress = Callable[[str], None]
+CHUNK = 5_000  # notes turned into feature rows at a time
 
 
 def build_space(config: TrainConfig, analyser: NoteAnalyser) -> FeatureSpace:
@@ -65,10 +67,20 @@ def fit(
     groups: list | None = None,
 ) -> tuple[FeatureSpace, dict[str, CalibratedClassifierCV]]:
     progress("analysing notes")
-    analyses = [analyser.analyse(t) for t in texts]
+    space = build_space(config, analyser)
+    # Only each note's feature inputs are kept, not its analysis: a fraction of the memory.
+    inputs = []
+    for i in range(0, len(texts), CHUNK):
+        chunk = texts[i : i + CHUNK]
+        analyses = analyser.analyse_many(chunk)
+        inputs += [space.inputs(t, a) for t, a in zip(chunk, analyses, strict=True)]
     progress("fitting features")
-    space = build_space(config, analyser).fit(texts, analyses)
-    matrix = space.transform(texts, analyses)
+    space.fit_inputs(inputs)
+    matrix = sp.vstack(
+        [space.transform_inputs(inputs[i : i + CHUNK]) for i in range(0, len(inputs), CHUNK)],
+        format="csr",
+    )
+    del inputs
     estimators = {}
     for j, label in enumerate(LABELS):
         progress(f"fitting {label}")

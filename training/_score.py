@@ -12,7 +12,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from pathlib import Path
 
-from model import LABELS, Classifier
+import numpy as np
+
+from model import LABELS, Classifier, route_for
 
 from ._data import ColumnMapping, DataError, Problem, iter_rows
 
@@ -68,18 +70,35 @@ def iter_chunks(
 def score_rows(
     classifier: Classifier, ids: list[str], texts: list[str], with_evidence: bool = False
 ) -> list[dict]:
+    if with_evidence:
+        return _rows_with_evidence(classifier, ids, texts)
+    # Without evidence no per-note result objects are needed: probabilities, flags, route.
+    probabilities = classifier.probabilities(texts)
+    thresholds = np.array([classifier.thresholds[label] for label in LABELS])
+    flags = (probabilities >= thresholds).tolist()
+    rounded = [[round(x, 6) for x in row] for row in probabilities.tolist()]
+    ttl, crime, mh = (LABELS.index(x) for x in ("threat_to_life", "crime", "mental_health"))
     rows = []
-    for note_id, result in zip(
-        ids, classifier.classify_many(texts, with_evidence=with_evidence), strict=True
-    ):
+    for note_id, p, f in zip(ids, rounded, flags, strict=True):
+        row: dict = {"id": note_id}
+        for j, label in enumerate(LABELS):
+            row[f"{label}_probability"] = p[j]
+            row[f"{label}_flag"] = int(f[j])
+        row["route"] = route_for(f[ttl], f[crime], f[mh])
+        rows.append(row)
+    return rows
+
+
+def _rows_with_evidence(classifier: Classifier, ids: list[str], texts: list[str]) -> list[dict]:
+    rows = []
+    for note_id, result in zip(ids, classifier.classify_many(texts), strict=True):
         row: dict = {"id": note_id}
         for label in LABELS:
             score = result.labels[label]
             row[f"{label}_probability"] = round(score.probability, 6)
             row[f"{label}_flag"] = int(score.flagged)
         row["route"] = result.route.suggestion
-        if with_evidence:
-            row["evidence"] = json.dumps([asdict(e) for e in result.evidence])
+        row["evidence"] = json.dumps([asdict(e) for e in result.evidence])
         rows.append(row)
     return rows
 

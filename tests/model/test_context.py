@@ -75,3 +75,8 @@ def test_cue_spans_always_index_the_original_text(analyser, text):
         assert 0 <= cue.start < cue.end <= len(text)
     for start, end in zip(analysis.terms.starts, analysis.terms.ends, strict=True):
         assert 0 <= start < end <= len(text)
+
+
+def test_analysing_a_batch_gives_what_analysing_each_note_gives(analyser):
+    texts = ["No weapons seen, male calm", "", "  ", "Took an OD last year", "knife!!"] * 3
+    assert analyser.analyse_many(texts) == [analyser.analyse(t) for t in texts]

@@ -60,18 +60,20 @@ class Reference:
         )
         doc = self.nlp(doc)
         return _drop_nested(
-            CueMatch(
-                cue=span.label_,
-                label=self.analyser._cue_label[span.label_],
-                term_start=span.start,
-                term_end=span.end,
-                start=terms.starts[span.start],
-                end=terms.ends[span.end - 1],
-                negated=span._.get("reference_negated"),
-                historical=span._.get("reference_historical"),
-                hypothetical=span._.get("reference_hypothetical"),
-            )
-            for span in doc.spans[KEY]
+            [
+                CueMatch(
+                    cue=span.label_,
+                    label=self.analyser._cue_label[span.label_],
+                    term_start=span.start,
+                    term_end=span.end,
+                    start=terms.starts[span.start],
+                    end=terms.ends[span.end - 1],
+                    negated=span._.get("reference_negated"),
+                    historical=span._.get("reference_historical"),
+                    hypothetical=span._.get("reference_hypothetical"),
+                )
+                for span in doc.spans[KEY]
+            ]
         )
 
 

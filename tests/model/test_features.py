@@ -1,0 +1,74 @@
+"""The batch feature arithmetic equals scikit-learn's own ``TfidfVectorizer``."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from model._context import NoteAnalyser
+from model._features import (
+    FEW_NOTES,
+    FeatureSpace,
+    char_text,
+    char_vectoriser,
+    feature_words,
+    word_vectoriser,
+)
+
+from ..conftest import CORPUS
+
+
+@pytest.fixture(scope="module")
+def notes() -> tuple[list[str], list]:
+    analyser = NoteAnalyser()
+    lines = (CORPUS / "train.jsonl").read_text(encoding="utf-8").splitlines()[:1500]
+    texts = [json.loads(line)["text"] for line in lines]
+    texts += ["", "   ", "!!!", "Male on the railway line, 34M, says he will jump!", "ok"]
+    return texts, [analyser.analyse(t) for t in texts], analyser
+
+
+def sklearn_inputs(texts, analyses):
+    return (
+        [" ".join(feature_words(a).words) for a in analyses],
+        [char_text(t, a) for t, a in zip(texts, analyses, strict=True)],
+    )
+
+
+def test_fitted_vocabulary_and_idf_are_scikit_learns(notes):
+    texts, analyses, analyser = notes
+    # max_features small enough that the frequency cut really happens.
+    cue_names = [c.name for c in analyser.cue_types]
+    space = FeatureSpace(word_vectoriser(2, 2), char_vectoriser(3, 4000), cue_names, 0.25)
+    space.fit(texts, analyses)
+    words, chars = sklearn_inputs(texts, analyses)
+    reference_words = word_vectoriser(2, 2).fit(words)
+    reference_chars = char_vectoriser(3, 4000).fit(chars)
+    assert len(reference_chars.vocabulary_) == 4000
+    assert space.words.vocabulary_ == reference_words.vocabulary_
+    assert space.chars.vocabulary_ == reference_chars.vocabulary_
+    np.testing.assert_array_equal(space.words.idf_, reference_words.idf_)
+    np.testing.assert_array_equal(space.chars.idf_, reference_chars.idf_)
+    assert space.chars.idf_.dtype == reference_chars.idf_.dtype
+
+
+@pytest.mark.parametrize("size", [1, FEW_NOTES, FEW_NOTES + 1, 700])
+def test_rows_equal_scikit_learns_transform_in_both_paths(notes, size):
+    texts, analyses, analyser = notes
+    space = FeatureSpace(
+        word_vectoriser(2, 2), char_vectoriser(3, 20000), [c.name for c in analyser.cue_types], 0.25
+    ).fit(texts, analyses)
+    picked = list(range(len(texts) - size, len(texts)))  # includes the empty and odd notes
+    sub_texts = [texts[i] for i in picked]
+    sub_analyses = [analyses[i] for i in picked]
+    ours = space.transform(sub_texts, sub_analyses).toarray()
+    words, chars = sklearn_inputs(sub_texts, sub_analyses)
+    w, c = space.word_width, space.cue_offset
+    np.testing.assert_allclose(ours[:, :w], space.words.transform(words).toarray(), atol=1e-6)
+    np.testing.assert_allclose(ours[:, w:c], space.chars.transform(chars).toarray(), atol=1e-6)
+    cues = np.zeros((size, space.width - c))
+    for row, analysis in enumerate(sub_analyses):
+        cues[row, space.cue_columns(analysis)] = 0.25
+    np.testing.assert_array_equal(ours[:, c:], cues)
+    assert np.abs(ours[:, w:c]).sum() > 0  # the comparison is not between empty rows
