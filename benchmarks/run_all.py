@@ -77,8 +77,8 @@ def rows(documents: dict[str, dict | None]) -> list[Row]:
         ("batch: rightcall score, notes per CPU-second", ">= 10,000",
          _get(rc, "score_command", "notes_per_cpu_second"), lambda v: v >= 10_000,
          f"less start-up {fmt(_get(rc, 'score_command', 'notes_per_cpu_second_after_startup'), 0)}"
-         f"; classify_many {fmt(_get(rc, 'batch', 'notes_per_cpu_second'), 0)}"),
-        ("batch: classify_many notes/s vs plain sklearn", "faster",
+         f"; probabilities {fmt(_get(rc, 'batch', 'notes_per_cpu_second'), 0)}"),
+        ("batch: probabilities notes/s vs plain sklearn predict_proba", "faster",
          _get(rc, "batch", "notes_per_second"),
          (lambda v: v > sk["batch"]["notes_per_second"]) if sk else None,
          f"sklearn {fmt(_get(sk, 'batch', 'notes_per_second'), 0)}, "

@@ -32,7 +32,7 @@ MANIFEST_FILE = "manifest.json"
 FORMAT_VERSION = 1
 VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 # Libraries whose version must match exactly: pickles and features depend on them.
-PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "spacy", "negspacy", "snowballstemmer")
+PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "spacy", "snowballstemmer")
 
 
 class ArtefactError(Exception):

@@ -114,10 +114,30 @@ def _l2_normalise_rows(matrix: sp.csr_matrix) -> None:
     matrix.data /= norms[rows]
 
 
+class SparseRows(NamedTuple):
+    """CSR arrays without a scipy matrix around them (building one costs more than the
+    arithmetic for a single note)."""
+
+    data: np.ndarray
+    indices: np.ndarray
+    indptr: np.ndarray
+    shape: tuple[int, int]
+
+    def dot(self, weights: np.ndarray) -> np.ndarray:
+        rows = np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))
+        products = self.data[:, None] * weights[self.indices]
+        out = np.zeros((self.shape[0], weights.shape[1]))
+        np.add.at(out, rows, products)
+        return out
+
+    def tocsr(self) -> sp.csr_matrix:
+        return sp.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+
+
 class FeaturePart(NamedTuple):
     """Some columns of the feature rows: ``block``'s column 0 is global column ``first``."""
 
-    block: sp.csr_matrix
+    block: sp.csr_matrix | SparseRows
     first: int
     kind: str  # "all", "words", "chars" or "cues"
 
@@ -153,14 +173,15 @@ class TfidfBlock:
         return weighted
 
     def word_row(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Sorted columns and weights of one document: the batch arithmetic without scipy."""
+        """Columns and weights of one document: the batch arithmetic without scipy."""
         get = self.vocabulary.get
         grams = list(words)
         for n in range(2, self.max_n + 1):
             grams += map(" ".join, zip(*(words[k:] for k in range(n)), strict=False))
-        found = np.fromiter((c for c in map(get, grams) if c is not None), np.int64)
-        columns, counts = np.unique(found, return_counts=True)
-        return columns, self._weigh_row(columns, counts.astype(np.float64))
+        counts = Counter([c for c in map(get, grams) if c is not None])
+        columns = np.fromiter(counts.keys(), np.int64, len(counts))
+        tf = np.fromiter(counts.values(), np.float64, len(counts))
+        return columns, self._weigh_row(columns, tf)
 
     def char_row(self, document: str) -> tuple[np.ndarray, np.ndarray]:
         grams = [self._grams_of(word) for word in document.split()]
@@ -237,7 +258,7 @@ class TfidfBlock:
 # Up to this many notes, rows are built one by one (scipy's per-call overhead dominates).
 FEW_NOTES = 4
 # Distinct words whose character n-grams one process remembers; past this it starts again.
-WORD_CACHE_SIZE = 200_000
+WORD_CACHE_SIZE = 50_000
 
 
 def _counts(rows: list[int], columns: list[int], shape: tuple[int, int]) -> sp.csr_matrix:
@@ -330,7 +351,7 @@ class FeatureSpace:
     def transform_inputs(self, inputs: list[NoteInputs]) -> sp.csr_matrix:
         parts = self.transform_parts(inputs)
         if len(parts) == 1:
-            return parts[0].block
+            return parts[0].block.tocsr()
         matrix = sp.hstack([part.block for part in parts], format="csr", dtype=np.float32)
         matrix.indices = matrix.indices.astype(np.int32, copy=False)
         matrix.indptr = matrix.indptr.astype(np.int32, copy=False)
@@ -355,8 +376,8 @@ class FeatureSpace:
         parts.append(FeaturePart(cue_block, self.cue_offset, "cues"))
         return parts
 
-    def _transform_few(self, inputs: list[NoteInputs]) -> sp.csr_matrix:
-        """The per-keystroke path: rows built with numpy, one scipy call in all."""
+    def _transform_few(self, inputs: list[NoteInputs]) -> SparseRows:
+        """The per-keystroke path: rows built with numpy; no scipy call at all."""
         words, chars = self._tfidf_blocks()
         columns: list[np.ndarray] = []
         values: list[np.ndarray] = []
@@ -371,13 +392,11 @@ class FeatureSpace:
             columns += [c for c, _ in parts]
             values += [v for _, v in parts]
             indptr.append(indptr[-1] + sum(len(c) for c, _ in parts))
-        return sp.csr_matrix(
-            (
-                np.concatenate(values).astype(np.float32),
-                np.concatenate(columns).astype(np.int32),
-                np.asarray(indptr, dtype=np.int32),
-            ),
-            shape=(len(inputs), self.width),
+        return SparseRows(
+            np.concatenate(values).astype(np.float32),
+            np.concatenate(columns).astype(np.int32),
+            np.asarray(indptr, dtype=np.int32),
+            (len(inputs), self.width),
         )
 
 

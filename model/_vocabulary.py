@@ -27,7 +27,7 @@ def fit_vectoriser(vectoriser: TfidfVectorizer, documents: list, by_word: bool) 
     tf = np.zeros(0, dtype=np.int64)
     analyse = vectoriser.build_analyzer()
     low, high = vectoriser.ngram_range
-    word_grams: dict[str, Counter] = {}
+    word_grams: dict[str, tuple[int, ...]] = {}  # a word's char n-grams, as n-gram ids
     for first in range(0, len(documents), BATCH):
         columns: list[int] = []
         values: list[int] = []
@@ -35,13 +35,15 @@ def fit_vectoriser(vectoriser: TfidfVectorizer, documents: list, by_word: bool) 
             if by_word:
                 counts: Counter = Counter()
                 for word in document.split():
-                    known = word_grams.get(word)
-                    if known is None:
-                        known = word_grams[word] = Counter(analyse(word))
-                    counts.update(known)
+                    ids = word_grams.get(word)
+                    if ids is None:
+                        ids = tuple(grams.setdefault(g, len(grams)) for g in analyse(word))
+                        word_grams[word] = ids
+                    counts.update(ids)
+                columns += counts.keys()
             else:
                 counts = Counter(_word_ngrams(document, low, high))
-            columns += [grams.setdefault(g, len(grams)) for g in counts]
+                columns += [grams.setdefault(g, len(grams)) for g in counts]
             values += counts.values()
         df = _add(df, np.bincount(columns, minlength=len(grams)))
         tf = _add(tf, np.bincount(columns, weights=values, minlength=len(grams)).astype(np.int64))

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import ctypes
+import gc
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
@@ -18,6 +22,14 @@ from ._config import TrainConfig
 
 Progress = Callable[[str], None]
 CHUNK = 5_000  # notes turned into feature rows at a time
+
+
+def release_memory() -> None:
+    """Hand freed memory back to the system before the solver makes its own copy of the
+    matrix (the feature step leaves many small freed blocks behind)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def build_space(config: TrainConfig, analyser: NoteAnalyser) -> FeatureSpace:
@@ -81,8 +93,17 @@ def fit(
         format="csr",
     )
     del inputs
-    estimators = {}
-    for j, label in enumerate(LABELS):
-        progress(f"fitting {label}")
-        estimators[label] = fit_label(matrix, labels[:, j], config, groups)
+    release_memory()
+    jobs = config.model.parallel_labels
+    progress("fitting " + (", ".join(LABELS) if jobs > 1 else LABELS[0]))
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        futures = {
+            label: pool.submit(fit_label, matrix, labels[:, j], config, groups)
+            for j, label in enumerate(LABELS)
+        }
+        estimators = {}
+        for label, future in futures.items():
+            if jobs == 1 and label != LABELS[0]:
+                progress(f"fitting {label}")
+            estimators[label] = future.result()
     return space, estimators
