@@ -124,10 +124,11 @@ class SparseRows(NamedTuple):
     shape: tuple[int, int]
 
     def dot(self, weights: np.ndarray) -> np.ndarray:
-        rows = np.repeat(np.arange(self.shape[0]), np.diff(self.indptr))
-        products = self.data[:, None] * weights[self.indices]
-        out = np.zeros((self.shape[0], weights.shape[1]))
-        np.add.at(out, rows, products)
+        """Row by row, so a note scores exactly the same alone or with a few others."""
+        out = np.empty((self.shape[0], weights.shape[1]))
+        for row in range(self.shape[0]):
+            start, end = self.indptr[row], self.indptr[row + 1]
+            out[row] = self.data[start:end] @ weights[self.indices[start:end]]
         return out
 
     def tocsr(self) -> sp.csr_matrix:
@@ -184,7 +185,8 @@ class TfidfBlock:
         return columns, self._weigh_row(columns, tf)
 
     def char_row(self, document: str) -> tuple[np.ndarray, np.ndarray]:
-        grams = [self._grams_of(word) for word in document.split()]
+        known = self._word_grams.get
+        grams = [known(word) or self._grams_of(word) for word in document.split()]
         if not grams:
             return np.zeros(0, np.int64), np.zeros(0)
         columns, inverse = np.unique(np.concatenate([g[0] for g in grams]), return_inverse=True)
@@ -294,7 +296,8 @@ class FeatureSpace:
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        state.pop("_blocks", None)  # caches, rebuilt on demand
+        for cache in ("_blocks", "_widths_cache"):  # rebuilt on demand
+            state.pop(cache, None)
         return state
 
     def _tfidf_blocks(self) -> tuple[TfidfBlock, TfidfBlock | None]:
@@ -304,17 +307,24 @@ class FeatureSpace:
             self._blocks = blocks
         return blocks
 
+    def _widths(self) -> tuple[int, int]:
+        widths = self.__dict__.get("_widths_cache")
+        if widths is None:
+            char_width = 0 if self.chars is None else len(self.chars.vocabulary_)
+            widths = self._widths_cache = (len(self.words.vocabulary_), char_width)
+        return widths
+
     @property
     def word_width(self) -> int:
-        return len(self.words.vocabulary_)
+        return self._widths()[0]
 
     @property
     def char_width(self) -> int:
-        return 0 if self.chars is None else len(self.chars.vocabulary_)
+        return self._widths()[1]
 
     @property
     def cue_offset(self) -> int:
-        return self.word_width + self.char_width
+        return sum(self._widths())
 
     @property
     def width(self) -> int:
@@ -337,6 +347,7 @@ class FeatureSpace:
         if self.chars is not None:
             fit_vectoriser(self.chars, [i.chars for i in inputs], by_word=True)
         self.__dict__.pop("_blocks", None)
+        self.__dict__.pop("_widths_cache", None)
         return self
 
     def cue_columns(self, analysis: NoteAnalysis) -> list[int]:

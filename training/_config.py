@@ -38,9 +38,9 @@ class ModelConfig(_Strict):
     calibration: Literal["sigmoid", "isotonic"] = "sigmoid"
     calibration_folds: int = Field(5, ge=2, le=10)
     seed: int = 13
-    # Labels fitted at the same time, each in its own thread (the solver releases the GIL).
-    # Each concurrent fit holds its own copy of the training matrix.
-    parallel_labels: int = Field(2, ge=1, le=3)
+    # liblinear's dual coordinate descent: the same optimum, reached 2-3x faster on
+    # sparse text than the primal Newton solver.
+    dual: bool = True
 
 
 class ThresholdPolicy(_Strict):

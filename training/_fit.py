@@ -6,7 +6,6 @@ import contextlib
 import ctypes
 import gc
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import scipy.sparse as sp
@@ -59,6 +58,8 @@ def fit_label(
         class_weight=settings.class_weight,
         max_iter=5000,
         solver="liblinear",
+        dual=settings.dual,
+        random_state=settings.seed,  # the dual solver visits samples in a random order
     )
     folds = StratifiedGroupKFold(
         settings.calibration_folds, shuffle=True, random_state=settings.seed
@@ -94,16 +95,8 @@ def fit(
     )
     del inputs
     release_memory()
-    jobs = config.model.parallel_labels
-    progress("fitting " + (", ".join(LABELS) if jobs > 1 else LABELS[0]))
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
-        futures = {
-            label: pool.submit(fit_label, matrix, labels[:, j], config, groups)
-            for j, label in enumerate(LABELS)
-        }
-        estimators = {}
-        for label, future in futures.items():
-            if jobs == 1 and label != LABELS[0]:
-                progress(f"fitting {label}")
-            estimators[label] = future.result()
+    estimators = {}
+    for j, label in enumerate(LABELS):
+        progress(f"fitting {label}")
+        estimators[label] = fit_label(matrix, labels[:, j], config, groups)
     return space, estimators
