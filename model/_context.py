@@ -13,6 +13,7 @@ exactly where the handler typed it.
 from __future__ import annotations
 
 import json
+from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -170,11 +171,11 @@ class NoteAnalyser:
         return to_terms(tokens, self.lexicon, self._term_cache)
 
     def sentence_starts(self, words: list[str]) -> list[int]:
-        """Where a sentence starts: the sentencizer's rule, on terms."""
+        """Where a sentence starts: after sentence-ending punctuation, at the next other term."""
         ends = self._sentence_ends
-        return [0] + [
-            i for i in range(1, len(words)) if words[i - 1] in ends and words[i] not in ends
-        ]
+        last = len(words) - 1
+        after = [i + 1 for i, word in enumerate(words) if word in ends and i < last]
+        return [0] + [i for i in after if words[i] not in ends]
 
     def analyse(self, text: str) -> NoteAnalysis:
         normalised = normalise(text)
@@ -244,15 +245,16 @@ class NoteAnalyser:
             cuts = sorted(
                 [*sentence_starts, *(s for s, _ in _not_pseudo(kinds, "termination")), len(words)]
             )
-            scopes = list(zip(cuts, cuts[1:], strict=False))
             for k, (start, end) in enumerate(spans):
-                for low, high in scopes:
-                    if low <= start < high and low < end <= high:
-                        if any(low <= s < high and s < start for s, _ in preceding) or any(
-                            low <= s < high and e > end for s, e in following
-                        ):
-                            marked[k].add(context)
-                        break
+                # The one scope [low, high) holding the cue's first term.
+                i = bisect_right(cuts, start) - 1
+                low, high = cuts[i], cuts[i + 1]
+                if end > high:
+                    continue  # the cue crosses a scope boundary: NegEx leaves it alone
+                if any(low <= s < start for s, _ in preceding) or any(
+                    low <= s < high and e > end for s, e in following
+                ):
+                    marked[k].add(context)
         return marked
 
 

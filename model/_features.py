@@ -173,13 +173,16 @@ class TfidfBlock:
         weighted.data = weighted.data.astype(np.float32)  # as the training matrix holds them
         return weighted
 
-    def word_row(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        """Columns and weights of one document: the batch arithmetic without scipy."""
-        get = self.vocabulary.get
+    def _word_columns(self, words: list[str]) -> list[int]:
+        """Columns of a document's word n-grams (1 to ``max_n``), one per occurrence."""
         grams = list(words)
         for n in range(2, self.max_n + 1):
             grams += map(" ".join, zip(*(words[k:] for k in range(n)), strict=False))
-        counts = Counter([c for c in map(get, grams) if c is not None])
+        return [c for c in map(self.vocabulary.get, grams) if c is not None]
+
+    def word_row(self, words: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Columns and weights of one document: the batch arithmetic without scipy."""
+        counts = Counter(self._word_columns(words))
         columns = np.fromiter(counts.keys(), np.int64, len(counts))
         tf = np.fromiter(counts.values(), np.float64, len(counts))
         return columns, self._weigh_row(columns, tf)
@@ -202,14 +205,10 @@ class TfidfBlock:
 
     def word_counts(self, documents: list[list[str]]) -> sp.csr_matrix:
         """Word n-gram counts (1 to ``max_n``) of documents given as word lists."""
-        get = self.vocabulary.get
         rows: list[int] = []
         columns: list[int] = []
         for row, words in enumerate(documents):
-            grams = list(words)
-            for n in range(2, self.max_n + 1):
-                grams += map(" ".join, zip(*(words[k:] for k in range(n)), strict=False))
-            found = [c for c in map(get, grams) if c is not None]
+            found = self._word_columns(words)
             columns += found
             rows += [row] * len(found)
         return _counts(rows, columns, (len(documents), self.width))

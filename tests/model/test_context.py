@@ -80,3 +80,13 @@ def test_cue_spans_always_index_the_original_text(analyser, text):
 def test_analysing_a_batch_gives_what_analysing_each_note_gives(analyser):
     texts = ["No weapons seen, male calm", "", "  ", "Took an OD last year", "knife!!"] * 3
     assert analyser.analyse_many(texts) == [analyser.analyse(t) for t in texts]
+
+
+@given(st.lists(st.sampled_from(["he", "said", ".", "!", "?", "no", ",", "knife"]), max_size=30))
+def test_sentences_start_after_end_punctuation_at_the_next_other_term(words):
+    analyser = NoteAnalyser.__new__(NoteAnalyser)
+    analyser._sentence_ends = frozenset(".!?")
+    expected = [0] + [
+        i for i in range(1, len(words)) if words[i - 1] in ".!?" and words[i] not in ".!?"
+    ]
+    assert analyser.sentence_starts(words) == expected
