@@ -6,6 +6,7 @@ import json
 import logging.config
 import os
 import re
+import sys
 from datetime import timedelta
 from pathlib import Path
 from typing import Annotated
@@ -43,8 +44,6 @@ def serve_command(
         help="Version to serve [RIGHTCALL_MODEL_VERSION; default latest].")] = None,
 ) -> None:
     """Serve the HTTP API (docs at /docs). Without RIGHTCALL_API_KEYS: local mode, loopback only."""
-    import uvicorn
-
     from serving.logs import log_event, logging_config
     from serving.security import LocalModeError, check_bind
 
@@ -68,14 +67,10 @@ def serve_command(
         log_event("several_workers", logging.WARNING,
                   message="POST /v1/admin/reload reloads only the worker that answers it; send "
                           "SIGHUP to the main process to restart (and so reload) every worker")
-        app = "serving.app:create_app"
-    else:
-        from serving.app import create_app
-
-        app = create_app(settings)
-    uvicorn.run(app, factory=settings.workers > 1, host=settings.host, port=settings.port,
-                workers=settings.workers, log_config=log_config, access_log=False,
-                server_header=False)
+    # A fresh interpreter that imports only what serving needs (see cli/serve_process.py).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.execv(sys.executable, [sys.executable, "-m", "cli.serve_process"])
 
 
 def parse_duration(text: str) -> timedelta:

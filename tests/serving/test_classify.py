@@ -9,6 +9,8 @@ from fastapi.testclient import TestClient
 
 from model import LABELS, ROUTES
 from serving import create_app
+from serving.routes.classify import INLINE_MAX_CHARS
+from serving.schemas import BatchResponse, NoteResult
 
 from .conftest import NOTE, assert_error, make_settings
 
@@ -47,6 +49,50 @@ def test_classify_answers_with_scores_route_and_evidence(local_client, classifie
     direct = classifier.classify(text).to_dict()
     assert body["labels"] == direct["labels"]
     assert body["route"] == direct["route"]
+
+
+@pytest.mark.parametrize("text", [
+    "Caller's brother has a knife and says he will kill himself tonight.",
+    "Pt denies any thoughts of suicide, no weapons in the house.",
+    "Car alarm going off on the street since this morning, no one around.",
+    "caller says neighbour threatening to stab him " * 60,  # longer than INLINE_MAX_CHARS
+])
+def test_classify_body_is_exactly_the_documented_note_result(local_client, text):
+    """The route serialises its answer itself: the bytes must be what validating them
+    against NoteResult and dumping gives (every field, in order, no extra, same types)."""
+    response = local_client.post("/v1/classify", json={"text": text, "call_id": "CAD-7"})
+    assert response.status_code == 200
+    assert response.headers["content-type"] == "application/json"
+    assert NoteResult.model_validate_json(response.content, strict=True).model_dump_json() \
+        == response.text
+    assert list(response.json()) == list(NoteResult.model_fields)
+
+
+def test_long_notes_get_the_same_answer_as_short_ones(local_client, classifier):
+    """Notes over INLINE_MAX_CHARS are classified in the thread pool, the rest inline."""
+    text = "Man shouting he will hurt someone, neighbours scared. " * 60
+    assert len(text) > INLINE_MAX_CHARS
+    body = local_client.post("/v1/classify", json={"text": text}).json()
+    assert body["labels"] == classifier.classify(text).to_dict()["labels"]
+
+
+def test_batch_body_is_exactly_the_documented_batch_response(local_client):
+    notes = [{"text": "Neighbour's dog barking all night."}, {"text": NOTE, "call_id": "C1"}]
+    response = local_client.post("/v1/classify/batch", json={"notes": notes})
+    assert response.status_code == 200
+    assert BatchResponse.model_validate_json(response.content, strict=True) \
+        .model_dump_json() == response.text
+
+
+def test_openapi_documents_the_classify_request_and_response(local_client):
+    paths = local_client.get("/openapi.json").json()["paths"]
+    for path, request, answer in (("/v1/classify", "ClassifyRequest", "NoteResult"),
+                                  ("/v1/classify/batch", "BatchRequest", "BatchResponse")):
+        operation = paths[path]["post"]
+        body = operation["requestBody"]["content"]["application/json"]["schema"]
+        assert body == {"$ref": f"#/components/schemas/{request}"}
+        ok = operation["responses"]["200"]["content"]["application/json"]["schema"]
+        assert ok == {"$ref": f"#/components/schemas/{answer}"}
 
 
 def test_negated_cues_are_marked(local_client, classifier):
