@@ -155,3 +155,15 @@ def test_real_server(server, classifier):
     assert any(e["path"] == "/v1/classify" and e["status"] == 200 for e in requests)
     assert all({"request_id", "status", "latency_ms", "model_version"} <= set(e)
                for e in requests)
+
+
+@pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux /proc")
+def test_the_serving_process_holds_neither_training_code_nor_pandas(server):
+    process, client, _, _ = server
+    # `rightcall serve` replaced itself (same pid) with the lean serving process.
+    cmdline = Path(f"/proc/{process.pid}/cmdline").read_bytes().split(b"\0")
+    assert b"cli.serve_process" in cmdline
+    assert client.post("/v1/classify", json={"text": NOTE}, headers=headers("handler")).is_success
+    mapped = Path(f"/proc/{process.pid}/maps").read_text()
+    assert "/pandas/" not in mapped and "/pyarrow/" not in mapped
+    assert "/sklearn/" in mapped  # the check itself can see extension modules
