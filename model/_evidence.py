@@ -23,6 +23,7 @@ class EvidenceMapper:
         self.space = space
         self.word_names = space.words.get_feature_names_out().tolist()
         self.word_context = [_context_of(name) for name in self.word_names]
+        self.word_terms = [name.split(" ") for name in self.word_names]
         self.max_ngram = space.words.ngram_range[1]
         self.cue_of_column = {col: key for key, col in space.cue_column.items()}
 
@@ -32,21 +33,24 @@ class EvidenceMapper:
         """Feature column -> [(first term, last term + 1, context)] in this note."""
         word_width = self.space.word_width
         cue_offset = self.space.cue_offset
-        wanted = {self.word_names[c]: c for c in columns if c < word_width}
+        # Wanted word n-grams by their first term: one pass over the note finds them all.
+        by_first: dict[str, list[tuple[int, list[str], int]]] = {}
+        for c in columns:
+            if c < word_width:
+                terms = self.word_terms[c]
+                by_first.setdefault(terms[0], []).append((len(terms), terms, c))
         out: dict[int, list[tuple[int, int, str]]] = {}
-        if wanted:
+        if by_first:
             fw = feature_words(analysis)
             words, index = fw.words, fw.term_index
-            firsts = {name.split(" ", 1)[0] for name in wanted}
-            for p, word in enumerate(words):
-                if word not in firsts:
-                    continue
-                for n in range(1, min(self.max_ngram, len(words) - p) + 1):
-                    if index[p + n - 1] - index[p] != n - 1:
-                        break  # punctuation in between: not a phrase of the note
-                    column = wanted.get(word if n == 1 else " ".join(words[p : p + n]))
-                    if column is not None:
-                        place = (index[p], index[p + n - 1] + 1, self.word_context[column])
+            for p in [p for p, word in enumerate(words) if word in by_first]:
+                for n, terms, column in by_first[words[p]]:
+                    last = p + n - 1
+                    # A phrase of the note only if no punctuation sits in between.
+                    if last < len(words) and index[last] - index[p] == n - 1 and (
+                        n == 1 or words[p : p + n] == terms
+                    ):
+                        place = (index[p], index[last] + 1, self.word_context[column])
                         out.setdefault(column, []).append(place)
         for col in columns:
             if col >= cue_offset:
@@ -75,22 +79,25 @@ class EvidenceMapper:
         result: list[Evidence] = []
         cue_labels = {c.cue: c.label for c in analysis.cues}
         for label, (label_columns, weights) in selected.items():
-            present: list[list] = []
+            present: list[tuple[int, int, float]] = []
             contextual: dict[tuple[int, int, str], float] = {}
             for col, weight in zip(label_columns, weights, strict=True):
                 places = spans.get(col)
                 if not places:
                     continue
                 share = weight / len(places)
+                if col < cue_offset:
+                    # A word n-gram's places all share its context (from its "neg_" prefix).
+                    if share > 0 and places[0][2] == "present":
+                        present += [(first, last, share) for first, last, _ in places]
+                    continue
                 for first, last, context in places:
                     if context == "present":
                         if share > 0:
-                            present.append([first, last, share])
-                    elif col >= self.space.cue_offset:
-                        cue = self.cue_of_column[col - self.space.cue_offset][0]
-                        if cue_labels.get(cue) == label:
-                            key = (first, last, context)
-                            contextual[key] = contextual.get(key, 0.0) + share
+                            present.append((first, last, share))
+                    elif cue_labels.get(self.cue_of_column[col - cue_offset][0]) == label:
+                        key = (first, last, context)
+                        contextual[key] = contextual.get(key, 0.0) + share
             for first, last, weight in _merge(present)[:MAX_PHRASES]:
                 if weight < MIN_WEIGHT:
                     break
@@ -115,13 +122,15 @@ def _context_of(feature_name: str) -> str:
     return "present"
 
 
-def _merge(items: list[list]) -> list[tuple[int, int, float]]:
+def _merge(items: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
     """Union overlapping term ranges, summing weights; heaviest first."""
     merged: list[list] = []
     for first, last, weight in sorted(items):
         if merged and first < merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], last)
-            merged[-1][2] += weight
+            top = merged[-1]
+            if last > top[1]:
+                top[1] = last
+            top[2] += weight
         else:
             merged.append([first, last, weight])
     return sorted(((a, b, w) for a, b, w in merged), key=lambda t: -t[2])
