@@ -27,6 +27,8 @@ from spacy.tokens import Doc
 from ._text import LEXICON_DIR, Lexicon, Terms, normalise, to_terms
 
 CONTEXTS = ("negated", "historical", "hypothetical")
+NEGATED, HISTORICAL, HYPOTHETICAL = 1, 2, 4
+CONTEXT_BIT = {"negated": NEGATED, "historical": HISTORICAL, "hypothetical": HYPOTHETICAL}
 TRIGGER_KINDS = ("pseudo_negations", "preceding_negations", "following_negations", "termination")
 # Token texts remembered by one analyser; past this it starts again (bounded memory).
 TERM_CACHE_SIZE = 100_000
@@ -208,24 +210,24 @@ class NoteAnalyser:
                     end,
                     starts[start],
                     ends[end - 1],
-                    "negated" in marked,
-                    "historical" in marked,
-                    "hypothetical" in marked,
+                    bool(marked & NEGATED),
+                    bool(marked & HISTORICAL),
+                    bool(marked & HYPOTHETICAL),
                 )
                 for (start, end, name), marked in zip(found, flags, strict=True)
             ]
         )
         return NoteAnalysis(normalised, terms, cues)
 
-    def _contexts(self, words: list[str], spans: list[tuple[int, int]]) -> list[set[str]]:
-        """NegEx for each context: which contexts scope each (start, end) term span.
+    def _contexts(self, words: list[str], spans: list[tuple[int, int]]) -> list[int]:
+        """NegEx for each context: which contexts (bits) scope each (start, end) term span.
 
         As negspacy's ``Negex``: pseudo-triggers cancel triggers starting inside or right
         after them; sentence starts and termination terms cut the note into scopes; a cue
         is marked when a preceding trigger starts before it, or a following trigger ends
         after it, within the scope that holds the whole cue.
         """
-        marked: list[set[str]] = [set() for _ in spans]
+        marked = [0] * len(spans)
         # Terms are lower case already (normalised text, lower-case lexicon): LOWER == ORTH.
         triggers = self._triggers.find(words)
         if not triggers:
@@ -254,13 +256,15 @@ class NoteAnalyser:
                 if any(low <= s < start for s, _ in preceding) or any(
                     low <= s < high and e > end for s, e in following
                 ):
-                    marked[k].add(context)
+                    marked[k] |= CONTEXT_BIT[context]
         return marked
 
 
 def _not_pseudo(kinds: dict[str, list[tuple[int, int]]], kind: str) -> list[tuple[int, int]]:
     """Triggers of one kind, less those starting inside (or just after) a pseudo-trigger."""
-    pseudo = kinds.get("pseudo_negations", [])
+    pseudo = kinds.get("pseudo_negations")
+    if not pseudo:
+        return kinds.get(kind, [])
     return [(s, e) for s, e in kinds.get(kind, []) if not any(ps <= s <= pe for ps, pe in pseudo)]
 
 

@@ -51,12 +51,10 @@ def _feature_words(analysis: NoteAnalysis) -> FeatureWords:
         for i in range(cue.term_start, cue.term_end):
             marks.setdefault(i, _PREFIX[cue.context])
     terms = analysis.terms.words
-    known = _FEATURE_WORD.get
-    index = [
-        i
-        for i, word in enumerate(terms)
-        if (keep := known(word)) or (keep is None and _is_feature_word(word))
-    ]
+    flags = list(map(_FEATURE_WORD.get, terms))
+    if None in flags:
+        flags = [_is_feature_word(w) if f is None else f for w, f in zip(terms, flags, strict=True)]
+    index = [i for i, keep in enumerate(flags) if keep]
     words = [terms[i] for i in index]
     if marks:
         words = [marks.get(i, "") + word for i, word in zip(index, words, strict=True)]
