@@ -72,3 +72,27 @@ def test_rows_equal_scikit_learns_transform_in_both_paths(notes, size):
         cues[row, space.cue_columns(analysis)] = 0.25
     np.testing.assert_array_equal(ours[:, c:], cues)
     assert np.abs(ours[:, w:c]).sum() > 0  # the comparison is not between empty rows
+
+
+def test_per_word_caches_stay_bounded_and_never_change_answers(notes, monkeypatch):
+    """A stream of never-seen words (typos, names) must not grow a worker's memory."""
+    import model._context as context
+    import model._features as features
+
+    texts, analyses, analyser = notes
+    space = FeatureSpace(
+        word_vectoriser(2, 2), char_vectoriser(3, 20000), [c.name for c in analyser.cue_types], 0.25
+    ).fit(texts, analyses)
+    monkeypatch.setattr(features, "WORD_CACHE_SIZE", 50)
+    monkeypatch.setattr(context, "TERM_CACHE_SIZE", 50)
+    words, chars = space._tfidf_blocks()
+    fresh = NoteAnalyser()
+    for i in range(400):
+        text = f"male{i}x threatening neighbour{i}q with a knife at flat {i}"
+        analysis = fresh.analyse(text)
+        row = space.transform([text], [analysis]).toarray()
+        reference = space.chars.transform([char_text(text, analysis)]).toarray()
+        w, c = space.word_width, space.cue_offset
+        np.testing.assert_allclose(row[0, w:c], reference[0], atol=1e-6)
+        assert len(chars._word_grams) <= 51
+        assert len(fresh._term_cache) <= 51 + 20
