@@ -56,9 +56,8 @@ class Classifier:
 
     def _probabilities(self, parts) -> np.ndarray:
         scores = self._intercepts
-        for block, first, kind in parts:
-            weights = self._weights[first : first + block.shape[1]]
-            scores = scores + (block.dot(weights) if kind == "all" else block @ weights)
+        for block, first, _ in parts:
+            scores = scores + block @ self._weights[first : first + block.shape[1]]
         return 1.0 / (1.0 + np.exp(self._slopes * scores + self._offsets))
 
     def classify(self, text: str) -> ClassifyResult:

@@ -17,8 +17,10 @@ from typing import NamedTuple
 import numpy as np
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
 
 from ._context import CONTEXTS, NoteAnalysis
+from ._vocabulary import fit_vectoriser
 
 _DIGIT = re.compile(r"\d")
 # Bump whenever text processing or feature code changes what a note turns into: an artefact
@@ -104,14 +106,6 @@ class NoteInputs:
     cues: list[int]
 
 
-def _l2_normalise_rows(matrix: sp.csr_matrix) -> None:
-    lengths = np.diff(matrix.indptr)
-    rows = np.repeat(np.arange(matrix.shape[0]), lengths)
-    norms = np.sqrt(np.bincount(rows, weights=matrix.data**2, minlength=matrix.shape[0]))
-    norms[norms == 0] = 1.0
-    matrix.data /= norms[rows]
-
-
 class SparseRows(NamedTuple):
     """CSR arrays without a scipy matrix around them (building one costs more than the
     arithmetic for a single note)."""
@@ -121,7 +115,7 @@ class SparseRows(NamedTuple):
     indptr: np.ndarray
     shape: tuple[int, int]
 
-    def dot(self, weights: np.ndarray) -> np.ndarray:
+    def __matmul__(self, weights: np.ndarray) -> np.ndarray:
         """Row by row, so a note scores exactly the same alone or with a few others."""
         out = np.empty((self.shape[0], weights.shape[1]))
         for row in range(self.shape[0]):
@@ -167,7 +161,7 @@ class TfidfBlock:
             data += 1.0
         data *= self.idf[counts.indices]
         weighted = sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
-        _l2_normalise_rows(weighted)
+        normalize(weighted, norm="l2", copy=False)
         weighted.data = weighted.data.astype(np.float32)  # as the training matrix holds them
         return weighted
 
@@ -293,8 +287,7 @@ class FeatureSpace:
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        for cache in ("_blocks", "_widths_cache"):  # rebuilt on demand
-            state.pop(cache, None)
+        state.pop("_blocks", None)  # a cache, rebuilt on demand
         return state
 
     def _tfidf_blocks(self) -> tuple[TfidfBlock, TfidfBlock | None]:
@@ -304,24 +297,17 @@ class FeatureSpace:
             self._blocks = blocks
         return blocks
 
-    def _widths(self) -> tuple[int, int]:
-        widths = self.__dict__.get("_widths_cache")
-        if widths is None:
-            char_width = 0 if self.chars is None else len(self.chars.vocabulary_)
-            widths = self._widths_cache = (len(self.words.vocabulary_), char_width)
-        return widths
-
     @property
     def word_width(self) -> int:
-        return self._widths()[0]
+        return len(self.words.vocabulary_)
 
     @property
     def char_width(self) -> int:
-        return self._widths()[1]
+        return 0 if self.chars is None else len(self.chars.vocabulary_)
 
     @property
     def cue_offset(self) -> int:
-        return sum(self._widths())
+        return self.word_width + self.char_width
 
     @property
     def width(self) -> int:
@@ -338,13 +324,10 @@ class FeatureSpace:
         return self.fit_inputs([self.inputs(t, a) for t, a in zip(texts, analyses, strict=True)])
 
     def fit_inputs(self, inputs: list[NoteInputs]) -> FeatureSpace:
-        from ._vocabulary import fit_vectoriser  # fitting only: kept off the serving import path
-
         fit_vectoriser(self.words, [i.words for i in inputs], by_word=False)
         if self.chars is not None:
             fit_vectoriser(self.chars, [i.chars for i in inputs], by_word=True)
         self.__dict__.pop("_blocks", None)
-        self.__dict__.pop("_widths_cache", None)
         return self
 
     def cue_columns(self, analysis: NoteAnalysis) -> list[int]:

@@ -4,7 +4,7 @@ A note of typical length takes well under a millisecond to classify, less than a
 the thread pool and back costs, so ``/v1/classify`` is ``async def`` and classifies notes
 of up to ``INLINE_MAX_CHARS`` on the event loop; longer ones (about 20 ms at the 10,000
 character limit) and batches go to the thread pool so they never stall other requests.
-Answers are built field by field as ``NoteResult`` documents them and serialised once,
+Answers are ``ClassifyResult.to_dict()`` (the fields of ``NoteResult``) serialised once,
 straight to JSON bytes (pydantic-core's encoder, so the bytes are what ``response_model``
 gave), instead of being validated again against the response model. Settings, metrics and
 recent notes are read from app state rather than injected: each FastAPI dependency costs
@@ -14,7 +14,6 @@ about 8 µs a request, and those three never fail.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from fastapi import APIRouter, Depends, Request, Response
 from pydantic_core import to_json
@@ -50,15 +49,8 @@ def note_result(result: ClassifyResult, request_id: str, call_id: str | None) ->
     return {"request_id": request_id, "call_id": call_id, **result.to_dict()}
 
 
-def plain_scalar(value: Any) -> Any:
-    """A numpy scalar (bool_, int64, float32...) as the Python value pydantic would give."""
-    if hasattr(value, "item"):
-        return value.item()
-    raise TypeError(f"{type(value).__name__} is not JSON serialisable")
-
-
 def json_response(content: dict) -> Response:
-    return Response(to_json(content, fallback=plain_scalar), media_type="application/json")
+    return Response(to_json(content), media_type="application/json")
 
 
 def classify_notes(
