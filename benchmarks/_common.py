@@ -50,8 +50,7 @@ def git_commit(repo: Path = REPO) -> str | None:
             return head  # detached HEAD
         ref = head.split(":", 1)[1].strip()
         common = git / "commondir"
-        bases = [git, *([(git / common.read_text().strip()).resolve()] if common.is_file()
-                        else [])]
+        bases = [git, *([(git / common.read_text().strip()).resolve()] if common.is_file() else [])]
         for base in bases:
             if (base / ref).is_file():
                 return (base / ref).read_text().strip()
@@ -79,8 +78,18 @@ def _cpu_model() -> str | None:
 def _library_versions() -> dict[str, str]:
     from importlib import metadata
 
-    names = ("scikit-learn", "numpy", "scipy", "spacy", "negspacy", "fastapi", "uvicorn",
-             "pydantic", "starlette", "httpx")
+    names = (
+        "scikit-learn",
+        "numpy",
+        "scipy",
+        "spacy",
+        "negspacy",
+        "fastapi",
+        "uvicorn",
+        "pydantic",
+        "starlette",
+        "httpx",
+    )
     versions = {}
     for name in names:
         try:
@@ -92,8 +101,10 @@ def _library_versions() -> dict[str, str]:
 
 def load_snapshot() -> dict:
     """How busy the machine is: load averages and CPU use of everything over 0.5 s."""
-    return {"loadavg": [round(x, 2) for x in os.getloadavg()],
-            "cpu_percent": psutil.cpu_percent(interval=0.5)}
+    return {
+        "loadavg": [round(x, 2) for x in os.getloadavg()],
+        "cpu_percent": psutil.cpu_percent(interval=0.5),
+    }
 
 
 def machine_info() -> dict:
@@ -147,8 +158,14 @@ def summarise_ms(values_ms: Sequence[float]) -> dict:
         return {"n": 0, "p50": None, "p95": None, "p99": None, "mean": None, "max": None}
     array = np.asarray(values_ms, dtype=np.float64)
     p50, p95, p99 = np.percentile(array, [50, 95, 99])
-    return {"n": int(array.size), "p50": float(p50), "p95": float(p95), "p99": float(p99),
-            "mean": float(array.mean()), "max": float(array.max())}
+    return {
+        "n": int(array.size),
+        "p50": float(p50),
+        "p95": float(p95),
+        "p99": float(p99),
+        "mean": float(array.mean()),
+        "max": float(array.max()),
+    }
 
 
 def make_console():
@@ -206,8 +223,11 @@ def current_model_folder(models: Path | None) -> Iterator[tuple[Path, str | None
     from training import load_config, train
 
     with tempfile.TemporaryDirectory(prefix="rightcall-bench-models-") as workdir:
-        print(f"the model in {models} was trained on other corpus files: training the default "
-              "model on today's corpus first", file=sys.stderr)
+        print(
+            f"the model in {models} was trained on other corpus files: training the default "
+            "model on today's corpus first",
+            file=sys.stderr,
+        )
         train(load_config(), Path(workdir))
         yield Path(workdir), "the given model was trained on other corpus files"
 
@@ -221,9 +241,12 @@ def model_description(latest: Path) -> dict:
     for name, digest in manifest.get("data_files", {}).items():
         path = Path(name)
         current[path.name] = path.is_file() and sha256_file(path) == digest
-    return {"path": str(latest.resolve()), "version": manifest.get("version"),
-            "trained_on_current_corpus": all(current.values()) if current else None,
-            "data_files_match": current}
+    return {
+        "path": str(latest.resolve()),
+        "version": manifest.get("version"),
+        "trained_on_current_corpus": all(current.values()) if current else None,
+        "data_files_match": current,
+    }
 
 
 # ---------------------------------------------------------------- processes
@@ -289,15 +312,33 @@ class Server:
         self._workdir = tempfile.TemporaryDirectory(prefix="rightcall-bench-serve-")
         work = Path(self._workdir.name)
         env = {k: v for k, v in os.environ.items() if not k.startswith("RIGHTCALL_")}
-        env.update(RIGHTCALL_DATABASE_URL=f"sqlite:///{work / 'feedback.db'}",
-                   RIGHTCALL_LOG_LEVEL=self.log_level)
-        command = [str(RIGHTCALL), "serve", "--host", "127.0.0.1", "--port", str(self.port),
-                   "--workers", str(self.workers), "--models", str(self.models)]
+        env.update(
+            RIGHTCALL_DATABASE_URL=f"sqlite:///{work / 'feedback.db'}",
+            RIGHTCALL_LOG_LEVEL=self.log_level,
+        )
+        command = [
+            str(RIGHTCALL),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+            "--models",
+            str(self.models),
+        ]
         with self.log.open("wb") as sink:
             self.started_at = time.time()
             started = time.perf_counter()
-            self.process = subprocess.Popen(command, cwd=work, env=env, stdout=sink,
-                                            stderr=subprocess.STDOUT, start_new_session=True)
+            self.process = subprocess.Popen(
+                command,
+                cwd=work,
+                env=env,
+                stdout=sink,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         self._wait_ready(started)
         return self
 
@@ -314,8 +355,10 @@ class Server:
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"rightcall serve exited with {self.process.returncode}; "
-                                   f"log:\n{self.log.read_text(errors='replace')[-3000:]}")
+                raise RuntimeError(
+                    f"rightcall serve exited with {self.process.returncode}; "
+                    f"log:\n{self.log.read_text(errors='replace')[-3000:]}"
+                )
             try:
                 ready = httpx.get(self.base + "/readyz", timeout=2).status_code == 200
             except httpx.TransportError:
@@ -390,8 +433,11 @@ def run_bounded(command: list[str], timeout: float, **kwargs) -> tuple[int, floa
                 os.killpg(process.pid, signal.SIGKILL)
             _, status, usage = os.wait4(process.pid, 0)
             process.returncode = os.waitstatus_to_exitcode(status)
-            raise ChildTimeout(f"{' '.join(command[:3])}... exceeded {timeout:.0f} s",
-                               time.perf_counter() - started, usage)
+            raise ChildTimeout(
+                f"{' '.join(command[:3])}... exceeded {timeout:.0f} s",
+                time.perf_counter() - started,
+                usage,
+            )
         time.sleep(0.05)
 
 

@@ -101,22 +101,37 @@ def note_bodies(n: int = BODIES) -> list[str]:
 
 def write_wrk_script(path: Path, bodies: list[str]) -> None:
     safe = [b for b in bodies if "]==]" not in b]
-    path.write_text(WRK_SCRIPT % {"bodies": ",\n".join(f"[==[{b}]==]" for b in safe)},
-                    encoding="utf-8")
+    path.write_text(
+        WRK_SCRIPT % {"bodies": ",\n".join(f"[==[{b}]==]" for b in safe)}, encoding="utf-8"
+    )
 
 
 # ---------------------------------------------------------------- load generators
 
 
-def run_wrk(base: str, endpoint: str, concurrency: int, seconds: int, threads: int,
-            script: Path) -> dict:
+def run_wrk(
+    base: str, endpoint: str, concurrency: int, seconds: int, threads: int, script: Path
+) -> dict:
     """One wrk run; latency as wrk measured it (µs resolution), CPU of wrk itself."""
     threads = max(1, min(threads, concurrency))
-    command = ["wrk", "-t", str(threads), "-c", str(concurrency), "-d", f"{seconds}s",
-               "--timeout", f"{REQUEST_TIMEOUT}s", "-s", str(script), base, "--", endpoint]
+    command = [
+        "wrk",
+        "-t",
+        str(threads),
+        "-c",
+        str(concurrency),
+        "-d",
+        f"{seconds}s",
+        "--timeout",
+        f"{REQUEST_TIMEOUT}s",
+        "-s",
+        str(script),
+        base,
+        "--",
+        endpoint,
+    ]
     with tempfile.TemporaryFile() as out:
-        code, _, usage = run_bounded(command, seconds + 60, stdout=out,
-                                     stderr=subprocess.STDOUT)
+        code, _, usage = run_bounded(command, seconds + 60, stdout=out, stderr=subprocess.STDOUT)
         out.seek(0)
         text = out.read().decode("utf-8", errors="replace")
     line = next((x for x in text.splitlines() if x.startswith("WRK_JSON ")), None)
@@ -129,16 +144,22 @@ def run_wrk(base: str, endpoint: str, concurrency: int, seconds: int, threads: i
         "requests": raw["requests"],
         "seconds": seconds_run,
         "requests_per_second": raw["requests"] / seconds_run,
-        "latency_ms": {"n": raw["requests"], "p50": lat["p50"] / 1000, "p95": lat["p95"] / 1000,
-                       "p99": lat["p99"] / 1000, "mean": lat["mean"] / 1000,
-                       "max": lat["max"] / 1000},
+        "latency_ms": {
+            "n": raw["requests"],
+            "p50": lat["p50"] / 1000,
+            "p95": lat["p95"] / 1000,
+            "p99": lat["p99"] / 1000,
+            "mean": lat["mean"] / 1000,
+            "max": lat["max"] / 1000,
+        },
         "errors": raw["errors"],
         "loadgen_cpu_seconds": usage.ru_utime + usage.ru_stime,
     }
 
 
-async def _httpx_load(base: str, endpoint: str, concurrency: int, seconds: float,
-                      bodies: list[bytes]) -> dict:
+async def _httpx_load(
+    base: str, endpoint: str, concurrency: int, seconds: float, bodies: list[bytes]
+) -> dict:
     import httpx
 
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
@@ -154,9 +175,9 @@ async def _httpx_load(base: str, endpoint: str, concurrency: int, seconds: float
                 started = time.perf_counter()
                 try:
                     if endpoint == "classify":
-                        response = await client.post("/v1/classify",
-                                                     content=bodies[i % len(bodies)],
-                                                     headers=headers)
+                        response = await client.post(
+                            "/v1/classify", content=bodies[i % len(bodies)], headers=headers
+                        )
                     else:
                         response = await client.get("/healthz")
                     latencies.append((time.perf_counter() - started) * 1000)
@@ -169,13 +190,18 @@ async def _httpx_load(base: str, endpoint: str, concurrency: int, seconds: float
         started = time.perf_counter()
         await asyncio.gather(*(user(k) for k in range(concurrency)))
         elapsed = time.perf_counter() - started
-    return {"requests": len(latencies), "seconds": elapsed,
-            "requests_per_second": len(latencies) / elapsed,
-            "latency_ms": summarise_ms(latencies), "errors": errors}
+    return {
+        "requests": len(latencies),
+        "seconds": elapsed,
+        "requests_per_second": len(latencies) / elapsed,
+        "latency_ms": summarise_ms(latencies),
+        "errors": errors,
+    }
 
 
-def run_httpx(base: str, endpoint: str, concurrency: int, seconds: float,
-              bodies: list[bytes]) -> dict:
+def run_httpx(
+    base: str, endpoint: str, concurrency: int, seconds: float, bodies: list[bytes]
+) -> dict:
     """The fallback generator: one Python process, so at high rates it is the bottleneck."""
     cpu = time.process_time()
     result = asyncio.run(_httpx_load(base, endpoint, concurrency, seconds, bodies))
@@ -205,12 +231,20 @@ def server_latencies(server: Server, offset: int, path: str) -> tuple[dict, int]
     return {**summarise_ms(values), "statuses": statuses}, offset + len(data)
 
 
-def measure_server(models: Path, workers: int, args: argparse.Namespace, loadgen: str,
-                   script: Path | None, bodies: list[bytes], console: Console) -> list[dict]:
+def measure_server(
+    models: Path,
+    workers: int,
+    args: argparse.Namespace,
+    loadgen: str,
+    script: Path | None,
+    bodies: list[bytes],
+    console: Console,
+) -> list[dict]:
     def load(endpoint: str, concurrency: int, seconds: float) -> dict:
         if loadgen == "wrk":
-            return run_wrk(server.base, endpoint, concurrency, max(1, round(seconds)),
-                           args.wrk_threads, script)
+            return run_wrk(
+                server.base, endpoint, concurrency, max(1, round(seconds)), args.wrk_threads, script
+            )
         return run_httpx(server.base, endpoint, concurrency, seconds, bodies)
 
     runs = []
@@ -221,21 +255,29 @@ def measure_server(models: Path, workers: int, args: argparse.Namespace, loadgen
         offset = server.log.stat().st_size
         for concurrency in args.concurrency:
             for endpoint in ("healthz", "classify"):
-                console.log(f"{workers} worker(s), concurrency {concurrency}, {endpoint}, "
-                            f"{args.duration} s ({loadgen})")
+                console.log(
+                    f"{workers} worker(s), concurrency {concurrency}, {endpoint}, "
+                    f"{args.duration} s ({loadgen})"
+                )
                 cpu = tree_cpu_seconds(server.process.pid)
                 result = load(endpoint, concurrency, args.duration)
                 server_cpu = tree_cpu_seconds(server.process.pid) - cpu
                 time.sleep(0.2)  # let the last log lines land
                 server_side, offset = server_latencies(server, offset, ENDPOINTS[endpoint][1])
-                result.update({
-                    "workers": workers, "concurrency": concurrency, "endpoint": endpoint,
-                    "method_path": " ".join(ENDPOINTS[endpoint]), "loadgen": loadgen,
-                    "server_latency_ms": server_side,
-                    "server_cpu_seconds": server_cpu,
-                    "server_cpu_ms_per_request": (server_cpu / result["requests"] * 1000
-                                                  if result["requests"] else None),
-                })
+                result.update(
+                    {
+                        "workers": workers,
+                        "concurrency": concurrency,
+                        "endpoint": endpoint,
+                        "method_path": " ".join(ENDPOINTS[endpoint]),
+                        "loadgen": loadgen,
+                        "server_latency_ms": server_side,
+                        "server_cpu_seconds": server_cpu,
+                        "server_cpu_ms_per_request": (
+                            server_cpu / result["requests"] * 1000 if result["requests"] else None
+                        ),
+                    }
+                )
                 runs.append(result)
     return runs
 
@@ -248,16 +290,23 @@ def summary(runs: list[dict]) -> list[dict]:
         if endpoint != "classify":
             continue
         floor = keyed.get((workers, concurrency, "healthz"))
-        row = {"workers": workers, "concurrency": concurrency,
-               "classify_rps": run["requests_per_second"],
-               "classify_p50_ms": run["latency_ms"]["p50"],
-               "classify_p95_ms": run["latency_ms"]["p95"],
-               "classify_p99_ms": run["latency_ms"]["p99"]}
+        row = {
+            "workers": workers,
+            "concurrency": concurrency,
+            "classify_rps": run["requests_per_second"],
+            "classify_p50_ms": run["latency_ms"]["p50"],
+            "classify_p95_ms": run["latency_ms"]["p95"],
+            "classify_p99_ms": run["latency_ms"]["p99"],
+        }
         if floor:
-            row.update({"healthz_rps": floor["requests_per_second"],
-                        "healthz_p50_ms": floor["latency_ms"]["p50"],
-                        "healthz_p99_ms": floor["latency_ms"]["p99"],
-                        "rps_ratio": run["requests_per_second"] / floor["requests_per_second"]})
+            row.update(
+                {
+                    "healthz_rps": floor["requests_per_second"],
+                    "healthz_p50_ms": floor["latency_ms"]["p50"],
+                    "healthz_p99_ms": floor["latency_ms"]["p99"],
+                    "rps_ratio": run["requests_per_second"] / floor["requests_per_second"],
+                }
+            )
         out.append(row)
     return out
 
@@ -266,18 +315,27 @@ def run(args: argparse.Namespace, console: Console) -> dict:
     loadgen = args.loadgen
     if loadgen == "auto":
         loadgen = "wrk" if shutil.which("wrk") else "httpx"
-    settings = {"quick": args.quick, "workers": args.workers, "concurrency": args.concurrency,
-                "duration_seconds": args.duration, "warmup_seconds": args.warmup,
-                "loadgen": loadgen, "wrk_threads": args.wrk_threads if loadgen == "wrk" else None,
-                "bodies": BODIES, "request_timeout_seconds": REQUEST_TIMEOUT,
-                "mode": "local mode (no API keys), 127.0.0.1, SQLite in a temp folder, "
-                        "log level info to a file"}
+    settings = {
+        "quick": args.quick,
+        "workers": args.workers,
+        "concurrency": args.concurrency,
+        "duration_seconds": args.duration,
+        "warmup_seconds": args.warmup,
+        "loadgen": loadgen,
+        "wrk_threads": args.wrk_threads if loadgen == "wrk" else None,
+        "bodies": BODIES,
+        "request_timeout_seconds": REQUEST_TIMEOUT,
+        "mode": "local mode (no API keys), 127.0.0.1, SQLite in a temp folder, "
+        "log level info to a file",
+    }
     document = new_document("api", settings)
     texts = note_bodies()
     bodies = [b.encode("utf-8") for b in texts]
     runs: list[dict] = []
-    with tempfile.TemporaryDirectory(prefix="rightcall-bench-api-") as work, \
-            model_folder(args.models) as models:
+    with (
+        tempfile.TemporaryDirectory(prefix="rightcall-bench-api-") as work,
+        model_folder(args.models) as models,
+    ):
         document["model"] = model_description(models / "latest")
         script = None
         if loadgen == "wrk":
@@ -291,41 +349,89 @@ def run(args: argparse.Namespace, console: Console) -> dict:
 
 
 def print_tables(document: dict, console: Console) -> None:
-    table = Table("workers", "conc.", "endpoint", "req/s", "p50 ms", "p95 ms", "p99 ms",
-                  "errors", "server p50 ms", "server CPU ms/req", "loadgen CPU s",
-                  title=f"API under load ({document['settings']['loadgen']}, "
-                        f"{document['settings']['duration_seconds']} s each)")
+    table = Table(
+        "workers",
+        "conc.",
+        "endpoint",
+        "req/s",
+        "p50 ms",
+        "p95 ms",
+        "p99 ms",
+        "errors",
+        "server p50 ms",
+        "server CPU ms/req",
+        "loadgen CPU s",
+        title=f"API under load ({document['settings']['loadgen']}, "
+        f"{document['settings']['duration_seconds']} s each)",
+    )
     for r in document["runs"]:
         errors = sum(r["errors"].values())
-        table.add_row(str(r["workers"]), str(r["concurrency"]), r["method_path"],
-                      fmt(r["requests_per_second"], 0), fmt(r["latency_ms"]["p50"], 2),
-                      fmt(r["latency_ms"]["p95"], 2), fmt(r["latency_ms"]["p99"], 2),
-                      str(errors), fmt(r["server_latency_ms"]["p50"], 2),
-                      fmt(r["server_cpu_ms_per_request"], 2), fmt(r["loadgen_cpu_seconds"], 1))
+        table.add_row(
+            str(r["workers"]),
+            str(r["concurrency"]),
+            r["method_path"],
+            fmt(r["requests_per_second"], 0),
+            fmt(r["latency_ms"]["p50"], 2),
+            fmt(r["latency_ms"]["p95"], 2),
+            fmt(r["latency_ms"]["p99"], 2),
+            str(errors),
+            fmt(r["server_latency_ms"]["p50"], 2),
+            fmt(r["server_cpu_ms_per_request"], 2),
+            fmt(r["loadgen_cpu_seconds"], 1),
+        )
     console.print(table)
-    table = Table("workers", "conc.", "classify req/s", "healthz req/s", "classify / healthz",
-                  "classify p50 ms", "classify p99 ms", title="What the model costs on top of "
-                                                              "the HTTP floor")
+    table = Table(
+        "workers",
+        "conc.",
+        "classify req/s",
+        "healthz req/s",
+        "classify / healthz",
+        "classify p50 ms",
+        "classify p99 ms",
+        title="What the model costs on top of the HTTP floor",
+    )
     for row in document["summary"]:
-        table.add_row(str(row["workers"]), str(row["concurrency"]), fmt(row["classify_rps"], 0),
-                      fmt(row.get("healthz_rps"), 0), fmt(row.get("rps_ratio"), 3),
-                      fmt(row["classify_p50_ms"], 2), fmt(row["classify_p99_ms"], 2))
+        table.add_row(
+            str(row["workers"]),
+            str(row["concurrency"]),
+            fmt(row["classify_rps"], 0),
+            fmt(row.get("healthz_rps"), 0),
+            fmt(row.get("rps_ratio"), 3),
+            fmt(row["classify_p50_ms"], 2),
+            fmt(row["classify_p99_ms"], 2),
+        )
     console.print(table)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", type=Path, default=REPO / "models",
-                        help="models folder holding latest/ (trained if missing)")
+    parser.add_argument(
+        "--models",
+        type=Path,
+        default=REPO / "models",
+        help="models folder holding latest/ (trained if missing)",
+    )
     parser.add_argument("--workers", type=int, nargs="+", default=[1, 2])
     parser.add_argument("--concurrency", type=int, nargs="+", default=[1, 32])
-    parser.add_argument("--duration", type=float, default=None,
-                        help="seconds per measurement (default 20; 3 with --quick)")
-    parser.add_argument("--warmup", type=float, default=None,
-                        help="seconds of classify load before measuring (default 3; 1 quick)")
+    parser.add_argument(
+        "--duration",
+        type=float,
+        default=None,
+        help="seconds per measurement (default 20; 3 with --quick)",
+    )
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=None,
+        help="seconds of classify load before measuring (default 3; 1 quick)",
+    )
     parser.add_argument("--loadgen", choices=["auto", "wrk", "httpx"], default="auto")
-    parser.add_argument("--wrk-threads", type=int, default=1,
-                        help="wrk threads (one leaves the most CPU to the server)")
+    parser.add_argument(
+        "--wrk-threads",
+        type=int,
+        default=1,
+        help="wrk threads (one leaves the most CPU to the server)",
+    )
     parser.add_argument("--quick", action="store_true", help="3 s per measurement")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)

@@ -44,18 +44,29 @@ MIB = 1024 * 1024
 
 def disk_size(latest: Path) -> dict:
     folder = latest.resolve()
-    files = {str(p.relative_to(folder)): p.stat().st_size
-             for p in sorted(folder.rglob("*")) if p.is_file()}
-    return {"folder": str(folder), "total_bytes": sum(files.values()),
-            "total_mib": sum(files.values()) / MIB, "files": files}
+    files = {
+        str(p.relative_to(folder)): p.stat().st_size
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+    return {
+        "folder": str(folder),
+        "total_bytes": sum(files.values()),
+        "total_mib": sum(files.values()) / MIB,
+        "files": files,
+    }
 
 
 def memory(pid: int) -> dict:
     """RSS, and USS/PSS (memory only this process holds / its fair share of shared pages)."""
     process = psutil.Process(pid)
     full = process.memory_full_info()
-    return {"rss_mib": full.rss / MIB, "rss_mb": full.rss / 1e6, "uss_mib": full.uss / MIB,
-            "pss_mib": getattr(full, "pss", 0) / MIB or None}
+    return {
+        "rss_mib": full.rss / MIB,
+        "rss_mb": full.rss / 1e6,
+        "uss_mib": full.uss / MIB,
+        "pss_mib": getattr(full, "pss", 0) / MIB or None,
+    }
 
 
 def _seconds_since(start: float, stamp: str | None) -> float | None:
@@ -88,7 +99,7 @@ def worker_memory(models: Path, requests: int) -> dict:
         with httpx.Client(base_url=server.base, timeout=30) as client:
             for stage, count in (("after_warm_up", requests), ("after_10x", requests * 9)):
                 start = 0 if stage == "after_warm_up" else requests
-                for body in bodies[start:start + count]:
+                for body in bodies[start : start + count]:
                     response = client.post("/v1/classify", json=body)
                     if response.status_code != 200:
                         raise RuntimeError(f"/v1/classify answered {response.status_code}")
@@ -109,8 +120,12 @@ def run(args: argparse.Namespace, console: Console) -> dict:
             console.log(f"cold start {n + 1} of {args.runs}")
             starts.append(cold_start(models))
         ready = [s["ready_seconds"] for s in starts]
-        document["cold_start"] = {"runs": starts, "median_seconds": statistics.median(ready),
-                                  "min_seconds": min(ready), "max_seconds": max(ready)}
+        document["cold_start"] = {
+            "runs": starts,
+            "median_seconds": statistics.median(ready),
+            "min_seconds": min(ready),
+            "max_seconds": max(ready),
+        }
         console.log(f"worker memory over {args.requests} and {args.requests * 10} requests")
         document["worker_memory"] = worker_memory(models, args.requests)
     return document
@@ -123,28 +138,39 @@ def print_tables(document: dict, console: Console) -> None:
     table.add_row("model on disk", f"{disk['total_mib']:.2f} MiB (model.joblib {pickle:.2f})")
     cold = document["cold_start"]
     median_run = sorted(cold["runs"], key=lambda r: r["ready_seconds"])[len(cold["runs"]) // 2]
-    table.add_row("cold start to /readyz 200 (median)",
-                  f"{cold['median_seconds']:.2f} s (min {cold['min_seconds']:.2f}, "
-                  f"max {cold['max_seconds']:.2f}, {len(cold['runs'])} runs)")
-    table.add_row("  of which: to first log line (imports, settings)",
-                  f"{fmt(median_run['starting_logged_seconds'])} s")
-    table.add_row("  of which: to model loaded (app, verified load, smoke test)",
-                  f"{fmt(median_run['model_loaded_seconds'])} s")
+    table.add_row(
+        "cold start to /readyz 200 (median)",
+        f"{cold['median_seconds']:.2f} s (min {cold['min_seconds']:.2f}, "
+        f"max {cold['max_seconds']:.2f}, {len(cold['runs'])} runs)",
+    )
+    table.add_row(
+        "  of which: to first log line (imports, settings)",
+        f"{fmt(median_run['starting_logged_seconds'])} s",
+    )
+    table.add_row(
+        "  of which: to model loaded (app, verified load, smoke test)",
+        f"{fmt(median_run['model_loaded_seconds'])} s",
+    )
     mem = document["worker_memory"]
     for stage in ("after_start", "after_warm_up", "after_10x"):
         m = mem[stage]
         label = stage.replace("_", " ")
         if "requests" in m:
             label += f" ({m['requests']} requests)"
-        table.add_row(f"worker memory {label}",
-                      f"RSS {m['rss_mib']:.0f} MiB, USS {m['uss_mib']:.0f} MiB")
+        table.add_row(
+            f"worker memory {label}", f"RSS {m['rss_mib']:.0f} MiB, USS {m['uss_mib']:.0f} MiB"
+        )
     console.print(table)
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", type=Path, default=REPO / "models",
-                        help="models folder holding latest/ (trained if missing)")
+    parser.add_argument(
+        "--models",
+        type=Path,
+        default=REPO / "models",
+        help="models folder holding latest/ (trained if missing)",
+    )
     parser.add_argument("--runs", type=int, default=None, help="cold starts (default 3; 1 quick)")
     parser.add_argument("--requests", type=int, default=200, help="warm-up requests")
     parser.add_argument("--quick", action="store_true", help="one cold start")

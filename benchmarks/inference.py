@@ -69,7 +69,7 @@ SHORT = {"mental_health": "MH", "crime": "crime", "threat_to_life": "TTL"}
 
 def chunks(texts: Sequence[str], size: int = CHUNK):
     for start in range(0, len(texts), size):
-        yield texts[start:start + size]
+        yield texts[start : start + size]
 
 
 def batch_speed(score: Callable[[list[str]], object], texts: list[str]) -> dict:
@@ -90,11 +90,15 @@ def batch_speed(score: Callable[[list[str]], object], texts: list[str]) -> dict:
     first_n, first_s = per_chunk[0]
     rest_n = sum(n for n, _ in per_chunk[1:])
     rest_s = sum(s for _, s in per_chunk[1:])
-    return {"notes": len(texts), "seconds": wall, "cpu_seconds": cpu,
-            "notes_per_second": len(texts) / wall,
-            "notes_per_cpu_second": len(texts) / cpu if cpu > 0 else None,
-            "first_chunk_notes_per_second": first_n / first_s,
-            "later_chunks_notes_per_second": rest_n / rest_s if rest_n else None}
+    return {
+        "notes": len(texts),
+        "seconds": wall,
+        "cpu_seconds": cpu,
+        "notes_per_second": len(texts) / wall,
+        "notes_per_cpu_second": len(texts) / cpu if cpu > 0 else None,
+        "first_chunk_notes_per_second": first_n / first_s,
+        "later_chunks_notes_per_second": rest_n / rest_s if rest_n else None,
+    }
 
 
 def latency(one: Callable[[str], object], texts: list[str]) -> dict:
@@ -111,23 +115,35 @@ def latency(one: Callable[[str], object], texts: list[str]) -> dict:
 
 def quality(probabilities: np.ndarray, labels: np.ndarray, thresholds: dict[str, float]) -> dict:
     metrics = all_label_metrics(labels, probabilities, thresholds)
-    per_label = {label: {k: metrics[label][k] for k in ("threshold", "precision", "recall", "f1")}
-                 for label in LABELS}
-    return {"notes": int(len(labels)), "labels": per_label,
-            "macro_f1": float(np.mean([per_label[label]["f1"] for label in LABELS]))}
+    per_label = {
+        label: {k: metrics[label][k] for k in ("threshold", "precision", "recall", "f1")}
+        for label in LABELS
+    }
+    return {
+        "notes": int(len(labels)),
+        "labels": per_label,
+        "macro_f1": float(np.mean([per_label[label]["f1"] for label in LABELS])),
+    }
 
 
 def tuned_thresholds(dev: NoteSet, probabilities: np.ndarray) -> dict[str, float]:
     policies = load_config().thresholds
-    return {label: tune_threshold(dev.labels[:, j], probabilities[:, j], policies[label])
-            for j, label in enumerate(LABELS)}
+    return {
+        label: tune_threshold(dev.labels[:, j], probabilities[:, j], policies[label])
+        for j, label in enumerate(LABELS)
+    }
 
 
 def head(notes: NoteSet, n: int | None) -> NoteSet:
     if not n:
         return notes
-    return NoteSet(notes.ids[:n], notes.texts[:n], notes.labels[:n],
-                   {k: v[:n] for k, v in notes.extra.items()}, notes.sources[:n])
+    return NoteSet(
+        notes.ids[:n],
+        notes.texts[:n],
+        notes.labels[:n],
+        {k: v[:n] for k, v in notes.extra.items()},
+        notes.sources[:n],
+    )
 
 
 # ---------------------------------------------------------------- the systems
@@ -142,28 +158,48 @@ def plain_sklearn(train: NoteSet):
     from sklearn.pipeline import FeatureUnion, Pipeline
 
     config = load_config()
-    features = FeatureUnion([
-        ("words", TfidfVectorizer(ngram_range=(1, 2), min_df=config.features.word_min_df,
-                                  sublinear_tf=True, dtype=np.float32)),
-        ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5),
-                                  min_df=config.features.char_min_df,
-                                  max_features=config.features.char_max_features,
-                                  sublinear_tf=True, dtype=np.float32)),
-    ])
-    linear = LogisticRegression(C=config.model.C, class_weight=config.model.class_weight,
-                                solver="liblinear", max_iter=5000)
+    features = FeatureUnion(
+        [
+            (
+                "words",
+                TfidfVectorizer(
+                    ngram_range=(1, 2),
+                    min_df=config.features.word_min_df,
+                    sublinear_tf=True,
+                    dtype=np.float32,
+                ),
+            ),
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char_wb",
+                    ngram_range=(3, 5),
+                    min_df=config.features.char_min_df,
+                    max_features=config.features.char_max_features,
+                    sublinear_tf=True,
+                    dtype=np.float32,
+                ),
+            ),
+        ]
+    )
+    linear = LogisticRegression(
+        C=config.model.C, class_weight=config.model.class_weight, solver="liblinear", max_iter=5000
+    )
     pipeline = Pipeline([("features", features), ("classifier", OneVsRestClassifier(linear))])
     return pipeline.fit(train.texts, train.labels)
 
 
-def measure_rightcall(latest: Path, test: NoteSet, many: list[str], few: list[str],
-                      console: Console) -> dict:
+def measure_rightcall(
+    latest: Path, test: NoteSet, many: list[str], few: list[str], console: Console
+) -> dict:
     classifier = load(latest)
-    entry: dict = {"description": "rightcall classify (calibrated, evidence, route); batch = "
-                                  "probabilities",
-                   "model": model_description(latest)}
-    entry["quality"] = quality(classifier.probabilities(test.texts), test.labels,
-                               classifier.thresholds)
+    entry: dict = {
+        "description": "rightcall classify (calibrated, evidence, route); batch = probabilities",
+        "model": model_description(latest),
+    }
+    entry["quality"] = quality(
+        classifier.probabilities(test.texts), test.labels, classifier.thresholds
+    )
     console.log("rightcall: latency of classify")
     entry["latency_ms"] = latency(classifier.classify, few)
     console.log("rightcall: probabilities (what `score` computes; like predict_proba)")
@@ -193,21 +229,28 @@ def stages(classifier, texts: list[str]) -> dict:
     classifier.classify_many(texts)
     total = time.perf_counter() - started
     n = len(texts)
-    return {"notes": n, "analyse": analyse / n * 1e6, "features": features / n * 1e6,
-            "linear_evidence_results": max(total - analyse - features, 0.0) / n * 1e6,
-            "total": total / n * 1e6}
+    return {
+        "notes": n,
+        "analyse": analyse / n * 1e6,
+        "features": features / n * 1e6,
+        "linear_evidence_results": max(total - analyse - features, 0.0) / n * 1e6,
+        "total": total / n * 1e6,
+    }
 
 
-def measure_sklearn(train: NoteSet, dev: NoteSet, test: NoteSet, many: list[str],
-                    few: list[str], console: Console) -> dict:
+def measure_sklearn(
+    train: NoteSet, dev: NoteSet, test: NoteSet, many: list[str], few: list[str], console: Console
+) -> dict:
     console.log("sklearn-tfidf-lr: training")
     started = time.perf_counter()
     pipeline = plain_sklearn(train)
     seconds = time.perf_counter() - started
     thresholds = tuned_thresholds(dev, pipeline.predict_proba(dev.texts))
-    entry: dict = {"description": "TF-IDF word 1-2 + char_wb 3-5, LogisticRegression per label "
-                                  "(scikit-learn Pipeline; probabilities only)",
-                   "training_seconds": seconds}
+    entry: dict = {
+        "description": "TF-IDF word 1-2 + char_wb 3-5, LogisticRegression per label "
+        "(scikit-learn Pipeline; probabilities only)",
+        "training_seconds": seconds,
+    }
     entry["quality"] = quality(pipeline.predict_proba(test.texts), test.labels, thresholds)
     console.log("sklearn-tfidf-lr: latency and batch")
     entry["latency_ms"] = latency(lambda t: pipeline.predict_proba([t]), few)
@@ -215,15 +258,26 @@ def measure_sklearn(train: NoteSet, dev: NoteSet, test: NoteSet, many: list[str]
     return entry
 
 
-def measure_spacy(train: NoteSet, dev: NoteSet, test: NoteSet, many: list[str],
-                  few: list[str], epochs: int, seed: int, console: Console) -> dict:
+def measure_spacy(
+    train: NoteSet,
+    dev: NoteSet,
+    test: NoteSet,
+    many: list[str],
+    few: list[str],
+    epochs: int,
+    seed: int,
+    console: Console,
+) -> dict:
     import spacy_textcat
 
     console.log(f"spacy-textcat-bow: training ({epochs} epochs)")
     scorer, info = spacy_textcat.train_textcat("bow", train, dev, epochs, seed)
-    entry: dict = {"description": "spaCy textcat_multilabel, TextCatBOW (blank English "
-                                  "pipeline; probabilities only)",
-                   "training_seconds": info["seconds"], "best_epoch": info["best_epoch"]}
+    entry: dict = {
+        "description": "spaCy textcat_multilabel, TextCatBOW (blank English "
+        "pipeline; probabilities only)",
+        "training_seconds": info["seconds"],
+        "best_epoch": info["best_epoch"],
+    }
     entry["quality"] = quality(scorer.probabilities(test.texts), test.labels, scorer.thresholds)
     console.log("spacy-textcat-bow: latency and batch")
     entry["latency_ms"] = latency(lambda t: scorer.nlp(t).cats, few)
@@ -243,23 +297,38 @@ def measure_score_command(latest: Path, notes: int, console: Console) -> dict:
             with source.open("w", encoding="utf-8") as handle:
                 for i in range(count):
                     row = rows[i % len(rows)]
-                    handle.write(json.dumps({"id": f"{row['id']}#{i // len(rows)}",
-                                             "text": row["text"]}) + "\n")
+                    handle.write(
+                        json.dumps({"id": f"{row['id']}#{i // len(rows)}", "text": row["text"]})
+                        + "\n"
+                    )
             output = work / f"{name}.out.jsonl"
             console.log(f"rightcall score: {count} notes")
             code, seconds, usage = run_bounded(
-                [str(RIGHTCALL), "score", str(source), "--output", str(output),
-                 "--model", str(latest)],
-                SCORE_TIMEOUT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                [
+                    str(RIGHTCALL),
+                    "score",
+                    str(source),
+                    "--output",
+                    str(output),
+                    "--model",
+                    str(latest),
+                ],
+                SCORE_TIMEOUT,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+            )
             if code != 0:
                 raise RuntimeError(f"rightcall score exited with {code}")
             with output.open("rb") as handle:
                 written = sum(1 for _ in handle)
             if written != count:
                 raise RuntimeError(f"rightcall score wrote {written} rows for {count} notes")
-            runs[name] = {"notes": count, "seconds": seconds,
-                          "cpu_seconds": usage.ru_utime + usage.ru_stime,
-                          "peak_rss_mib": usage.ru_maxrss / 1024}
+            runs[name] = {
+                "notes": count,
+                "seconds": seconds,
+                "cpu_seconds": usage.ru_utime + usage.ru_stime,
+                "peak_rss_mib": usage.ru_maxrss / 1024,
+            }
     fixed, run = runs["fixed"], runs["file"]
     scoring = max(run["seconds"] - fixed["seconds"], 1e-9)
     scoring_cpu = max(run["cpu_seconds"] - fixed["cpu_seconds"], 1e-9)
@@ -282,10 +351,18 @@ def run(args: argparse.Namespace, console: Console) -> dict:
     test = load_notes(CORPUS / "test.jsonl")
     many = sample_texts(args.notes)
     few = sample_texts(args.latency_notes)
-    settings = {"quick": args.quick, "notes": args.notes, "latency_notes": args.latency_notes,
-                "chunk": CHUNK, "epochs": args.epochs, "seed": args.seed,
-                "train_notes": len(train), "dev_notes": len(dev), "test_notes": len(test),
-                "train_limit": args.train_limit}
+    settings = {
+        "quick": args.quick,
+        "notes": args.notes,
+        "latency_notes": args.latency_notes,
+        "chunk": CHUNK,
+        "epochs": args.epochs,
+        "seed": args.seed,
+        "train_notes": len(train),
+        "dev_notes": len(dev),
+        "test_notes": len(test),
+        "train_limit": args.train_limit,
+    }
     document = new_document("inference", settings)
     systems: dict = {}
     with current_model_folder(args.models) as (models, retrained):
@@ -293,53 +370,93 @@ def run(args: argparse.Namespace, console: Console) -> dict:
         systems["rightcall"] = measure_rightcall(latest, test, many, few, console)
         systems["rightcall"]["retrained_for_this_run"] = retrained
         if not args.no_score:
-            systems["rightcall"]["score_command"] = measure_score_command(latest, args.notes,
-                                                                          console)
+            systems["rightcall"]["score_command"] = measure_score_command(
+                latest, args.notes, console
+            )
     systems["sklearn-tfidf-lr"] = measure_sklearn(train, dev, test, many, few, console)
-    systems["spacy-textcat-bow"] = measure_spacy(train, dev, test, many, few, args.epochs,
-                                                 args.seed, console)
+    systems["spacy-textcat-bow"] = measure_spacy(
+        train, dev, test, many, few, args.epochs, args.seed, console
+    )
     document["systems"] = systems
     return document
 
 
 def print_tables(document: dict, console: Console) -> None:
     systems = document["systems"]
-    table = Table("system", "test macro F1", *(f"F1 {SHORT[x]}" for x in LABELS),
-                  "1 note p50 ms", "p99 ms", "batch notes/s", "notes/CPU-s", "training s",
-                  title=f"Inference, one process ({document['settings']['notes']:,} notes "
-                        "batch, test split quality)")
+    table = Table(
+        "system",
+        "test macro F1",
+        *(f"F1 {SHORT[x]}" for x in LABELS),
+        "1 note p50 ms",
+        "p99 ms",
+        "batch notes/s",
+        "notes/CPU-s",
+        "training s",
+        title=f"Inference, one process ({document['settings']['notes']:,} notes "
+        "batch, test split quality)",
+    )
     for name, entry in systems.items():
         q, lat, batch = entry["quality"], entry["latency_ms"], entry["batch"]
-        table.add_row(name, fmt(q["macro_f1"], 3),
-                      *(fmt(q["labels"][x]["f1"], 3) for x in LABELS),
-                      fmt(lat["p50"], 3), fmt(lat["p99"], 3), fmt(batch["notes_per_second"], 0),
-                      fmt(batch["notes_per_cpu_second"], 0),
-                      fmt(entry.get("training_seconds"), 1))
+        table.add_row(
+            name,
+            fmt(q["macro_f1"], 3),
+            *(fmt(q["labels"][x]["f1"], 3) for x in LABELS),
+            fmt(lat["p50"], 3),
+            fmt(lat["p99"], 3),
+            fmt(batch["notes_per_second"], 0),
+            fmt(batch["notes_per_cpu_second"], 0),
+            fmt(entry.get("training_seconds"), 1),
+        )
     console.print(table)
     rc = systems["rightcall"]
-    table = Table("rightcall batch path", "notes", "seconds", "notes/s", "notes/CPU-s",
-                  title="rightcall batch throughput")
-    for name, key in (("probabilities (no result objects)", "batch"),
-                      ("classify_many (no evidence)", "batch_results"),
-                      ("classify_many (with evidence)", "batch_with_evidence")):
+    table = Table(
+        "rightcall batch path",
+        "notes",
+        "seconds",
+        "notes/s",
+        "notes/CPU-s",
+        title="rightcall batch throughput",
+    )
+    for name, key in (
+        ("probabilities (no result objects)", "batch"),
+        ("classify_many (no evidence)", "batch_results"),
+        ("classify_many (with evidence)", "batch_with_evidence"),
+    ):
         b = rc.get(key)
         if b is None:
             continue
-        table.add_row(name, f"{b['notes']:,}", fmt(b["seconds"], 1),
-                      fmt(b["notes_per_second"], 0), fmt(b["notes_per_cpu_second"], 0))
+        table.add_row(
+            name,
+            f"{b['notes']:,}",
+            fmt(b["seconds"], 1),
+            fmt(b["notes_per_second"], 0),
+            fmt(b["notes_per_cpu_second"], 0),
+        )
     score = rc.get("score_command")
     if score:
         run = score["runs"]["file"]
-        table.add_row("rightcall score (whole command)", f"{run['notes']:,}",
-                      fmt(run["seconds"], 1), fmt(score["notes_per_second"], 0),
-                      fmt(score["notes_per_cpu_second"], 0))
-        table.add_row(f"rightcall score (less {score['startup_seconds']:.1f} s start-up)",
-                      f"{run['notes']:,}", "", fmt(score["notes_per_second_after_startup"], 0),
-                      fmt(score["notes_per_cpu_second_after_startup"], 0))
+        table.add_row(
+            "rightcall score (whole command)",
+            f"{run['notes']:,}",
+            fmt(run["seconds"], 1),
+            fmt(score["notes_per_second"], 0),
+            fmt(score["notes_per_cpu_second"], 0),
+        )
+        table.add_row(
+            f"rightcall score (less {score['startup_seconds']:.1f} s start-up)",
+            f"{run['notes']:,}",
+            "",
+            fmt(score["notes_per_second_after_startup"], 0),
+            fmt(score["notes_per_cpu_second_after_startup"], 0),
+        )
     console.print(table)
     s = rc["stages_us_per_note"]
-    table = Table("stage", "µs per note", "share", title=f"rightcall classify_many: where the "
-                                                          f"time goes ({s['notes']} notes)")
+    table = Table(
+        "stage",
+        "µs per note",
+        "share",
+        title=f"rightcall classify_many: where the time goes ({s['notes']} notes)",
+    )
     for key in ("analyse", "features", "linear_evidence_results"):
         table.add_row(key, fmt(s[key], 0), f"{s[key] / s['total']:.0%}")
     table.add_row("total", fmt(s["total"], 0), "100%")
@@ -348,19 +465,30 @@ def print_tables(document: dict, console: Console) -> None:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--models", type=Path, default=Path(__file__).resolve().parent.parent
-                        / "models", help="models folder holding latest/ (trained if missing)")
-    parser.add_argument("--notes", type=int, default=100_000,
-                        help="notes for batch throughput and `rightcall score`")
+    parser.add_argument(
+        "--models",
+        type=Path,
+        default=Path(__file__).resolve().parent.parent / "models",
+        help="models folder holding latest/ (trained if missing)",
+    )
+    parser.add_argument(
+        "--notes",
+        type=int,
+        default=100_000,
+        help="notes for batch throughput and `rightcall score`",
+    )
     parser.add_argument("--latency-notes", type=int, default=2000)
     parser.add_argument("--epochs", type=int, default=8, help="spaCy textcat epochs")
-    parser.add_argument("--train-limit", type=int, default=None,
-                        help="cap train/dev notes of the baselines (tests)")
+    parser.add_argument(
+        "--train-limit", type=int, default=None, help="cap train/dev notes of the baselines (tests)"
+    )
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--no-score", action="store_true",
-                        help="skip the `rightcall score` command")
-    parser.add_argument("--quick", action="store_true",
-                        help="2,000 batch notes, 300 latency notes, 2 spaCy epochs")
+    parser.add_argument(
+        "--no-score", action="store_true", help="skip the `rightcall score` command"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="2,000 batch notes, 300 latency notes, 2 spaCy epochs"
+    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     if args.quick:

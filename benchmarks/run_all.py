@@ -34,8 +34,14 @@ def load(results: Path, name: str, quick: bool) -> dict | None:
 def _api(api: dict | None, workers: int, concurrency: int) -> dict | None:
     if not api:
         return None
-    return next((row for row in api["summary"]
-                 if row["workers"] == workers and row["concurrency"] == concurrency), None)
+    return next(
+        (
+            row
+            for row in api["summary"]
+            if row["workers"] == workers and row["concurrency"] == concurrency
+        ),
+        None,
+    )
 
 
 def _get(source: dict | None, *keys):
@@ -51,8 +57,9 @@ Row = tuple[str, str, float | None, Callable[[float], bool] | None, str]
 
 def rows(documents: dict[str, dict | None]) -> list[Row]:
     """(what, target, measured value, passes?, baseline / note) for every target."""
-    inf, api, scale, foot = (documents.get(k) for k in ("inference", "api", "training_scale",
-                                                          "footprint"))
+    inf, api, scale, foot = (
+        documents.get(k) for k in ("inference", "api", "training_scale", "footprint")
+    )
     rc = _get(inf, "systems", "rightcall")
     sk = _get(inf, "systems", "sklearn-tfidf-lr")
     sp = _get(inf, "systems", "spacy-textcat-bow")
@@ -60,45 +67,105 @@ def rows(documents: dict[str, dict | None]) -> list[Row]:
     two = _api(api, 2, 32)
     largest = max(_get(scale, "sizes") or [{}], key=lambda r: r.get("train_notes", 0))
     out: list[Row] = [
-        ("classify, one note, p50 (ms)", "<= 0.5", _get(rc, "latency_ms", "p50"),
-         lambda v: v <= 0.5, f"sklearn {fmt(_get(sk, 'latency_ms', 'p50'), 3)}, "
-                             f"spaCy bow {fmt(_get(sp, 'latency_ms', 'p50'), 3)}"),
-        ("classify, one note, p99 (ms)", "<= 2", _get(rc, "latency_ms", "p99"),
-         lambda v: v <= 2, f"sklearn {fmt(_get(sk, 'latency_ms', 'p99'), 3)}, "
-                           f"spaCy bow {fmt(_get(sp, 'latency_ms', 'p99'), 3)}"),
-        ("API, 1 worker, concurrency 1, p50 (ms)", "<= 2", _get(one, "classify_p50_ms"),
-         lambda v: v <= 2, f"healthz {fmt(_get(one, 'healthz_p50_ms'))}"),
-        ("API, 1 worker, concurrency 1, p99 (ms)", "<= 5", _get(one, "classify_p99_ms"),
-         lambda v: v <= 5, f"healthz {fmt(_get(one, 'healthz_p99_ms'))}"),
-        ("API, 2 workers, concurrency 32 (req/s)", ">= 1,000", _get(two, "classify_rps"),
-         lambda v: v >= 1000, f"healthz {fmt(_get(two, 'healthz_rps'), 0)}"),
-        ("API, 2 workers, c. 32, classify / healthz req/s", ">= 0.333", _get(two, "rps_ratio"),
-         lambda v: v >= 1 / 3, ""),
-        ("batch: rightcall score, notes per CPU-second", ">= 10,000",
-         _get(rc, "score_command", "notes_per_cpu_second"), lambda v: v >= 10_000,
-         f"less start-up {fmt(_get(rc, 'score_command', 'notes_per_cpu_second_after_startup'), 0)}"
-         f"; probabilities {fmt(_get(rc, 'batch', 'notes_per_cpu_second'), 0)}"),
-        ("batch: probabilities notes/s vs plain sklearn predict_proba", "faster",
-         _get(rc, "batch", "notes_per_second"),
-         (lambda v: v > sk["batch"]["notes_per_second"]) if sk else None,
-         f"sklearn {fmt(_get(sk, 'batch', 'notes_per_second'), 0)}, "
-         f"spaCy bow {fmt(_get(sp, 'batch', 'notes_per_second'), 0)}"),
-        ("test macro F1 vs plain sklearn", "higher", _get(rc, "quality", "macro_f1"),
-         (lambda v: v > sk["quality"]["macro_f1"]) if sk else None,
-         f"sklearn {fmt(_get(sk, 'quality', 'macro_f1'), 3)}, "
-         f"spaCy bow {fmt(_get(sp, 'quality', 'macro_f1'), 3)}"),
-        (f"training on {largest.get('train_notes', 0):,} notes (s)", "< 300",
-         largest.get("wall_seconds"), lambda v: v < 300,
-         "wall, one child process" + (", stopped at the time limit" if largest.get("timed_out")
-                                      else "")),
-        (f"training on {largest.get('train_notes', 0):,} notes, peak RSS (GiB)", "< 4",
-         largest.get("peak_rss_gib"), lambda v: v < 4, ""),
-        ("one worker RSS after warm-up (MB)", "< 300",
-         _get(foot, "worker_memory", "after_warm_up", "rss_mb"), lambda v: v < 300,
-         f"USS {fmt(_get(foot, 'worker_memory', 'after_warm_up', 'uss_mib'), 0)} MiB"),
+        (
+            "classify, one note, p50 (ms)",
+            "<= 0.5",
+            _get(rc, "latency_ms", "p50"),
+            lambda v: v <= 0.5,
+            f"sklearn {fmt(_get(sk, 'latency_ms', 'p50'), 3)}, "
+            f"spaCy bow {fmt(_get(sp, 'latency_ms', 'p50'), 3)}",
+        ),
+        (
+            "classify, one note, p99 (ms)",
+            "<= 2",
+            _get(rc, "latency_ms", "p99"),
+            lambda v: v <= 2,
+            f"sklearn {fmt(_get(sk, 'latency_ms', 'p99'), 3)}, "
+            f"spaCy bow {fmt(_get(sp, 'latency_ms', 'p99'), 3)}",
+        ),
+        (
+            "API, 1 worker, concurrency 1, p50 (ms)",
+            "<= 2",
+            _get(one, "classify_p50_ms"),
+            lambda v: v <= 2,
+            f"healthz {fmt(_get(one, 'healthz_p50_ms'))}",
+        ),
+        (
+            "API, 1 worker, concurrency 1, p99 (ms)",
+            "<= 5",
+            _get(one, "classify_p99_ms"),
+            lambda v: v <= 5,
+            f"healthz {fmt(_get(one, 'healthz_p99_ms'))}",
+        ),
+        (
+            "API, 2 workers, concurrency 32 (req/s)",
+            ">= 1,000",
+            _get(two, "classify_rps"),
+            lambda v: v >= 1000,
+            f"healthz {fmt(_get(two, 'healthz_rps'), 0)}",
+        ),
+        (
+            "API, 2 workers, c. 32, classify / healthz req/s",
+            ">= 0.333",
+            _get(two, "rps_ratio"),
+            lambda v: v >= 1 / 3,
+            "",
+        ),
+        (
+            "batch: rightcall score, notes per CPU-second",
+            ">= 10,000",
+            _get(rc, "score_command", "notes_per_cpu_second"),
+            lambda v: v >= 10_000,
+            "less start-up "
+            f"{fmt(_get(rc, 'score_command', 'notes_per_cpu_second_after_startup'), 0)}"
+            f"; probabilities {fmt(_get(rc, 'batch', 'notes_per_cpu_second'), 0)}",
+        ),
+        (
+            "batch: probabilities notes/s vs plain sklearn predict_proba",
+            "faster",
+            _get(rc, "batch", "notes_per_second"),
+            (lambda v: v > sk["batch"]["notes_per_second"]) if sk else None,
+            f"sklearn {fmt(_get(sk, 'batch', 'notes_per_second'), 0)}, "
+            f"spaCy bow {fmt(_get(sp, 'batch', 'notes_per_second'), 0)}",
+        ),
+        (
+            "test macro F1 vs plain sklearn",
+            "higher",
+            _get(rc, "quality", "macro_f1"),
+            (lambda v: v > sk["quality"]["macro_f1"]) if sk else None,
+            f"sklearn {fmt(_get(sk, 'quality', 'macro_f1'), 3)}, "
+            f"spaCy bow {fmt(_get(sp, 'quality', 'macro_f1'), 3)}",
+        ),
+        (
+            f"training on {largest.get('train_notes', 0):,} notes (s)",
+            "< 300",
+            largest.get("wall_seconds"),
+            lambda v: v < 300,
+            "wall, one child process"
+            + (", stopped at the time limit" if largest.get("timed_out") else ""),
+        ),
+        (
+            f"training on {largest.get('train_notes', 0):,} notes, peak RSS (GiB)",
+            "< 4",
+            largest.get("peak_rss_gib"),
+            lambda v: v < 4,
+            "",
+        ),
+        (
+            "one worker RSS after warm-up (MB)",
+            "< 300",
+            _get(foot, "worker_memory", "after_warm_up", "rss_mb"),
+            lambda v: v < 300,
+            f"USS {fmt(_get(foot, 'worker_memory', 'after_warm_up', 'uss_mib'), 0)} MiB",
+        ),
         ("model size on disk (MiB)", "-", _get(foot, "disk", "total_mib"), None, ""),
-        ("cold start to /readyz (s, median)", "-", _get(foot, "cold_start", "median_seconds"),
-         None, ""),
+        (
+            "cold start to /readyz (s, median)",
+            "-",
+            _get(foot, "cold_start", "median_seconds"),
+            None,
+            "",
+        ),
     ]
     return out
 
@@ -114,14 +181,24 @@ def verdict(row: Row) -> str:
 
 def summary_document(documents: dict[str, dict | None], quick: bool) -> dict:
     document = new_document("summary", {"quick": quick})
-    document["sources"] = {name: {"created": _get(doc, "created"),
-                                  "git_commit": _get(doc, "git_commit"),
-                                  "load_before": _get(doc, "load_before")}
-                           for name, doc in documents.items()}
-    document["targets"] = [{"what": what, "target": target, "value": value,
-                            "verdict": verdict((what, target, value, check, note)),
-                            "baselines": note}
-                           for what, target, value, check, note in rows(documents)]
+    document["sources"] = {
+        name: {
+            "created": _get(doc, "created"),
+            "git_commit": _get(doc, "git_commit"),
+            "load_before": _get(doc, "load_before"),
+        }
+        for name, doc in documents.items()
+    }
+    document["targets"] = [
+        {
+            "what": what,
+            "target": target,
+            "value": value,
+            "verdict": verdict((what, target, value, check, note)),
+            "baselines": note,
+        }
+        for what, target, value, check, note in rows(documents)
+    ]
     return document
 
 
@@ -130,21 +207,31 @@ def value_text(value: float | None) -> str:
 
 
 def markdown(document: dict) -> str:
-    lines = ["| figure | target | measured | verdict | baselines / notes |",
-             "|---|---|---|---|---|"]
+    lines = [
+        "| figure | target | measured | verdict | baselines / notes |",
+        "|---|---|---|---|---|",
+    ]
     for t in document["targets"]:
-        lines.append(f"| {t['what']} | {t['target']} | {value_text(t['value'])} "
-                     f"| {t['verdict']} | {t['baselines']} |")
+        lines.append(
+            f"| {t['what']} | {t['target']} | {value_text(t['value'])} "
+            f"| {t['verdict']} | {t['baselines']} |"
+        )
     return "\n".join(lines)
 
 
 def print_summary(document: dict, console) -> None:
-    table = Table("figure", "target", "measured", "verdict", "baselines / notes",
-                  title="Issue 7 targets")
+    table = Table(
+        "figure", "target", "measured", "verdict", "baselines / notes", title="Issue 7 targets"
+    )
     for t in document["targets"]:
         style = {"met": "green", "MISSED": "bold red"}.get(t["verdict"], "")
-        table.add_row(t["what"], t["target"], value_text(t["value"]),
-                      f"[{style}]{t['verdict']}[/]" if style else t["verdict"], t["baselines"])
+        table.add_row(
+            t["what"],
+            t["target"],
+            value_text(t["value"]),
+            f"[{style}]{t['verdict']}[/]" if style else t["verdict"],
+            t["baselines"],
+        )
     console.print(table)
 
 
@@ -152,10 +239,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="every script in --quick mode")
     parser.add_argument("--only", nargs="+", choices=SCRIPTS, default=list(SCRIPTS))
-    parser.add_argument("--models", type=Path, default=None,
-                        help="models folder holding latest/ (passed to every script)")
-    parser.add_argument("--summary-only", action="store_true",
-                        help="only rebuild the summary from the JSON already written")
+    parser.add_argument(
+        "--models",
+        type=Path,
+        default=None,
+        help="models folder holding latest/ (passed to every script)",
+    )
+    parser.add_argument(
+        "--summary-only",
+        action="store_true",
+        help="only rebuild the summary from the JSON already written",
+    )
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
     parser.add_argument("--results", type=Path, default=RESULTS)
     args = parser.parse_args(argv)

@@ -49,8 +49,13 @@ PUBLIC = REPO.parent / "shared" / "eval" / "public-calls.jsonl"
 RESULTS = Path(__file__).resolve().parent / "results" / "spacy_textcat.json"
 ARCHITECTURES = {
     "ensemble": None,  # spaCy's default for textcat_multilabel
-    "bow": {"@architectures": "spacy.TextCatBOW.v3", "exclusive_classes": False,
-            "ngram_size": 2, "no_output_layer": False, "length": 262144},
+    "bow": {
+        "@architectures": "spacy.TextCatBOW.v3",
+        "exclusive_classes": False,
+        "ngram_size": 2,
+        "no_output_layer": False,
+        "length": 262144,
+    },
 }
 SUMMARY_METRICS = ("precision", "recall", "f1")
 SUMMARY_FREE = ("roc_auc", "average_precision", "brier", "ece")
@@ -83,8 +88,9 @@ def build_pipeline(architecture: str):
 
 def _examples(nlp, texts: list[str], labels: np.ndarray) -> list[Example]:
     return [
-        Example.from_dict(nlp.make_doc(text), {"cats": {k: float(row[j])
-                                                        for j, k in enumerate(LABELS)}})
+        Example.from_dict(
+            nlp.make_doc(text), {"cats": {k: float(row[j]) for j, k in enumerate(LABELS)}}
+        )
         for text, row in zip(texts, labels, strict=True)
     ]
 
@@ -98,8 +104,9 @@ def train_textcat(
     nlp = build_pipeline(architecture)
     examples = _examples(nlp, train_notes.texts, train_notes.labels)
     optimizer = nlp.initialize(lambda: examples)
-    wrapper = SpacyTextcat(nlp, dict.fromkeys(LABELS, 0.5), f"textcat-{architecture}",
-                           f"spacy-{spacy.__version__}")
+    wrapper = SpacyTextcat(
+        nlp, dict.fromkeys(LABELS, 0.5), f"textcat-{architecture}", f"spacy-{spacy.__version__}"
+    )
     best, best_state, history = -1.0, None, []
     started = time.perf_counter()
     for epoch in range(1, epochs + 1):
@@ -108,10 +115,21 @@ def train_textcat(
         for batch in minibatch(examples, size=32):
             nlp.update(batch, sgd=optimizer, drop=0.2, losses=losses)
         dev = wrapper.probabilities(dev_notes.texts)
-        score = float(np.mean([average_precision_score(dev_notes.labels[:, j], dev[:, j])
-                               for j in range(len(LABELS))]))
-        history.append({"epoch": epoch, "loss": float(losses.get("textcat_multilabel", 0.0)),
-                        "dev_mean_average_precision": score})
+        score = float(
+            np.mean(
+                [
+                    average_precision_score(dev_notes.labels[:, j], dev[:, j])
+                    for j in range(len(LABELS))
+                ]
+            )
+        )
+        history.append(
+            {
+                "epoch": epoch,
+                "loss": float(losses.get("textcat_multilabel", 0.0)),
+                "dev_mean_average_precision": score,
+            }
+        )
         if score > best:
             best, best_state = score, nlp.to_bytes()
     seconds = time.perf_counter() - started
@@ -157,8 +175,15 @@ def summarise(figures: dict) -> dict:
             **{name: section["threshold_free"][name] for name in SUMMARY_FREE},
         }
     rcrp = figures["rcrp"]
-    out["rcrp"] = {key: rcrp[key] for key in ("threat_to_life_true", "threat_to_life_missed",
-                                               "threat_to_life_missed_ci", "route_agreement")}
+    out["rcrp"] = {
+        key: rcrp[key]
+        for key in (
+            "threat_to_life_true",
+            "threat_to_life_missed",
+            "threat_to_life_missed_ci",
+            "route_agreement",
+        )
+    }
     return out
 
 
@@ -200,15 +225,18 @@ def run(
             systems["rules"] = RulesBaseline("rules")
         results: dict = {}
         for name, scorer in systems.items():
-            entry: dict = {"version": scorer.version,
-                           "thresholds": {k: float(v) for k, v in scorer.thresholds.items()},
-                           "files": {}}
+            entry: dict = {
+                "version": scorer.version,
+                "thresholds": {k: float(v) for k, v in scorer.thresholds.items()},
+                "files": {},
+            }
             for key, file in eval_files.items():
                 notes = load_for_evaluation([file], ColumnMapping())
                 if limit:
                     notes = _head(notes, limit)
-                evaluation = evaluate(scorer, notes, resamples=resamples, seed=seed, worst=0,
-                                      data_paths=[file])
+                evaluation = evaluate(
+                    scorer, notes, resamples=resamples, seed=seed, worst=0, data_paths=[file]
+                )
                 entry["files"][key] = {"path": str(file), **summarise(evaluation.figures)}
             first = load_notes(next(iter(eval_files.values())))
             entry["speed"] = measure_speed(scorer, _head(first, limit or len(first)).texts)
@@ -218,12 +246,22 @@ def run(
     document = {
         "benchmark": "spacy_textcat",
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": {"python": platform.python_version(), "cpus": os.cpu_count(),
-                    "platform": platform.platform(), "spacy": spacy.__version__},
-        "settings": {"epochs": epochs, "architectures": list(architectures),
-                     "train_notes": len(train_notes), "dev_notes": len(dev_notes),
-                     "limit": limit, "resamples": resamples, "seed": seed,
-                     "threshold_policy": "training/config.toml, tuned on the dev split"},
+        "machine": {
+            "python": platform.python_version(),
+            "cpus": os.cpu_count(),
+            "platform": platform.platform(),
+            "spacy": spacy.__version__,
+        },
+        "settings": {
+            "epochs": epochs,
+            "architectures": list(architectures),
+            "train_notes": len(train_notes),
+            "dev_notes": len(dev_notes),
+            "limit": limit,
+            "resamples": resamples,
+            "seed": seed,
+            "threshold_policy": "training/config.toml, tuned on the dev split",
+        },
         "systems": results,
     }
     if out is not None:
@@ -233,8 +271,13 @@ def run(
 
 
 def _head(notes: NoteSet, n: int) -> NoteSet:
-    return NoteSet(notes.ids[:n], notes.texts[:n], notes.labels[:n],
-                   {k: v[:n] for k, v in notes.extra.items()}, notes.sources[:n])
+    return NoteSet(
+        notes.ids[:n],
+        notes.texts[:n],
+        notes.labels[:n],
+        {k: v[:n] for k, v in notes.extra.items()},
+        notes.sources[:n],
+    )
 
 
 SHORT = {"mental_health": "MH", "crime": "crime", "threat_to_life": "TTL"}
@@ -251,30 +294,60 @@ def print_tables(document: dict, console: Console | None = None) -> None:
     systems = document["systems"]
     files = list(next(iter(systems.values()))["files"])
     for key in files:
-        table = Table("system", "label", "P", "R", "F1", "AUC", "AP", "Brier", "ECE",
-                      title=f"Quality on {key} (at each system's dev-tuned thresholds)")
+        table = Table(
+            "system",
+            "label",
+            "P",
+            "R",
+            "F1",
+            "AUC",
+            "AP",
+            "Brier",
+            "ECE",
+            title=f"Quality on {key} (at each system's dev-tuned thresholds)",
+        )
         for name, entry in systems.items():
             for j, label in enumerate(LABELS):
                 m = entry["files"][key]["labels"][label]
-                table.add_row(name if j == 0 else "", SHORT[label],
-                              *(_cell(m[k]) for k in (*SUMMARY_METRICS, *SUMMARY_FREE)),
-                              end_section=j == len(LABELS) - 1)
+                table.add_row(
+                    name if j == 0 else "",
+                    SHORT[label],
+                    *(_cell(m[k]) for k in (*SUMMARY_METRICS, *SUMMARY_FREE)),
+                    end_section=j == len(LABELS) - 1,
+                )
         console.print(table)
-    table = Table("system", *(f"{key}: TTL routed away" for key in files),
-                  *(f"{key}: route agreement" for key in files), title="RCRP")
+    table = Table(
+        "system",
+        *(f"{key}: TTL routed away" for key in files),
+        *(f"{key}: route agreement" for key in files),
+        title="RCRP",
+    )
     for name, entry in systems.items():
         rcrp = [entry["files"][key]["rcrp"] for key in files]
-        table.add_row(name, *(f"{r['threat_to_life_missed']} of {r['threat_to_life_true']}"
-                              for r in rcrp),
-                      *(f"{r['route_agreement']:.3f}" for r in rcrp))
+        table.add_row(
+            name,
+            *(f"{r['threat_to_life_missed']} of {r['threat_to_life_true']}" for r in rcrp),
+            *(f"{r['route_agreement']:.3f}" for r in rcrp),
+        )
     console.print(table)
-    table = Table("system", "notes/s (batch)", "latency median ms", "latency p95 ms",
-                  "training s", title="Speed (one process)")
+    table = Table(
+        "system",
+        "notes/s (batch)",
+        "latency median ms",
+        "latency p95 ms",
+        "training s",
+        title="Speed (one process)",
+    )
     for name, entry in systems.items():
         s = entry["speed"]
         trained = entry.get("training", {}).get("seconds")
-        table.add_row(name, f"{s['notes_per_second']:.0f}", f"{s['latency_ms_median']:.2f}",
-                      f"{s['latency_ms_p95']:.2f}", f"{trained:.1f}" if trained else "-")
+        table.add_row(
+            name,
+            f"{s['notes_per_second']:.0f}",
+            f"{s['latency_ms_median']:.2f}",
+            f"{s['latency_ms_p95']:.2f}",
+            f"{trained:.1f}" if trained else "-",
+        )
     console.print(table)
 
 
@@ -282,8 +355,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=8)
     parser.add_argument("--arch", choices=[*ARCHITECTURES, "all"], default="all")
-    parser.add_argument("--model", type=Path, default=REPO / "models" / "latest",
-                        help="rightcall model to compare (trained afresh if missing)")
+    parser.add_argument(
+        "--model",
+        type=Path,
+        default=REPO / "models" / "latest",
+        help="rightcall model to compare (trained afresh if missing)",
+    )
     parser.add_argument("--limit", type=int, default=None, help="cap notes per file")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)

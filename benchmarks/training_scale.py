@@ -56,9 +56,20 @@ def generate(out: Path, largest: int, seed: int, console: Console) -> tuple[list
     """Train-split lines of an augmented corpus holding at least ``largest`` notes."""
     variants = max(0, math.ceil(largest / seeds_in_train() / UNIQUE_SHARE) - 1)
     console.log(f"generating the corpus with {variants} variants per seed note")
-    code, seconds, _ = run_bounded([sys.executable, str(GENERATE), "--variants", str(variants),
-                                    "--seed", str(seed), "--out", str(out)], GENERATE_TIMEOUT,
-                                   stdout=subprocess.DEVNULL)
+    code, seconds, _ = run_bounded(
+        [
+            sys.executable,
+            str(GENERATE),
+            "--variants",
+            str(variants),
+            "--seed",
+            str(seed),
+            "--out",
+            str(out),
+        ],
+        GENERATE_TIMEOUT,
+        stdout=subprocess.DEVNULL,
+    )
     if code != 0:
         raise RuntimeError(f"data/generate.py exited with {code}")
     lines = (out / "train.jsonl").read_text("utf-8").splitlines()
@@ -89,25 +100,45 @@ def run_child(train_file: Path, dev: Path, test: Path, work: Path, timeout: floa
     """Train one size in a child process; its step times come back in a JSON file.
     A child past ``timeout`` is killed and reported as timed out, with its usage so far."""
     report = work / "steps.json"
-    command = [sys.executable, __file__, "--child", str(train_file), str(dev), str(test),
-               str(work / "models"), str(report)]
+    command = [
+        sys.executable,
+        __file__,
+        "--child",
+        str(train_file),
+        str(dev),
+        str(test),
+        str(work / "models"),
+        str(report),
+    ]
     try:
-        code, seconds, usage = run_bounded(command, timeout, stdout=subprocess.DEVNULL,
-                                           stderr=subprocess.PIPE)
+        code, seconds, usage = run_bounded(
+            command, timeout, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
     except ChildTimeout as stopped:
         usage = stopped.usage
-        return {"timed_out": True, "wall_seconds": stopped.seconds,
-                "cpu_seconds": usage.ru_utime + usage.ru_stime,
-                "peak_rss_mib": usage.ru_maxrss / 1024, "peak_rss_gib": usage.ru_maxrss / 2**20,
-                "import_seconds": None, "train_seconds": None, "steps_seconds": {},
-                "peak_rss_mib_by_end_of_step": {}, "test_metrics": {}}
+        return {
+            "timed_out": True,
+            "wall_seconds": stopped.seconds,
+            "cpu_seconds": usage.ru_utime + usage.ru_stime,
+            "peak_rss_mib": usage.ru_maxrss / 1024,
+            "peak_rss_gib": usage.ru_maxrss / 2**20,
+            "import_seconds": None,
+            "train_seconds": None,
+            "steps_seconds": {},
+            "peak_rss_mib_by_end_of_step": {},
+            "test_metrics": {},
+        }
     if code != 0:
         raise RuntimeError(f"training child exited with {code}")
     steps = json.loads(report.read_text())
-    return {"timed_out": False, "wall_seconds": seconds,
-            "cpu_seconds": usage.ru_utime + usage.ru_stime,
-            "peak_rss_mib": usage.ru_maxrss / 1024, "peak_rss_gib": usage.ru_maxrss / 2**20,
-            **steps}
+    return {
+        "timed_out": False,
+        "wall_seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mib": usage.ru_maxrss / 1024,
+        "peak_rss_gib": usage.ru_maxrss / 2**20,
+        **steps,
+    }
 
 
 def child(train_file: str, dev: str, test: str, models: str, report: str) -> int:
@@ -122,36 +153,52 @@ def child(train_file: str, dev: str, test: str, models: str, report: str) -> int
     marks: list[tuple[str, float, int]] = []
 
     def mark(step: str) -> None:
-        marks.append((step, time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF)
-                      .ru_maxrss))
+        marks.append(
+            (step, time.perf_counter(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+        )
 
-    result = train(load_config(), Path(models), data=[Path(train_file), Path(dev), Path(test)],
-                   progress=mark)
+    result = train(
+        load_config(), Path(models), data=[Path(train_file), Path(dev), Path(test)], progress=mark
+    )
     mark("end")
     steps: dict[str, float] = {}
     peaks: dict[str, float] = {}
     for (name, at, _), (_, after, peak) in zip(marks, marks[1:], strict=False):
         steps[name] = steps.get(name, 0.0) + after - at
         peaks[name] = peak / 1024  # KiB on Linux
-    Path(report).write_text(json.dumps({
-        "import_seconds": imported - started, "train_seconds": marks[-1][1] - imported,
-        "steps_seconds": steps, "peak_rss_mib_by_end_of_step": peaks, "test_metrics": {
-            label: {k: m[k] for k in ("f1", "precision", "recall", "roc_auc")}
-            for label, m in result.metrics.get("test", {}).items()},
-    }))
+    Path(report).write_text(
+        json.dumps(
+            {
+                "import_seconds": imported - started,
+                "train_seconds": marks[-1][1] - imported,
+                "steps_seconds": steps,
+                "peak_rss_mib_by_end_of_step": peaks,
+                "test_metrics": {
+                    label: {k: m[k] for k in ("f1", "precision", "recall", "roc_auc")}
+                    for label, m in result.metrics.get("test", {}).items()
+                },
+            }
+        )
+    )
     return 0
 
 
 def run(args: argparse.Namespace, console: Console) -> dict:
-    settings = {"quick": args.quick, "sizes": args.sizes, "seed": args.seed,
-                "dev_test_notes": args.dev_test_notes, "config": "training/config.toml",
-                "child_timeout_seconds": args.timeout}
+    settings = {
+        "quick": args.quick,
+        "sizes": args.sizes,
+        "seed": args.seed,
+        "dev_test_notes": args.dev_test_notes,
+        "config": "training/config.toml",
+        "child_timeout_seconds": args.timeout,
+    }
     document = new_document("training_scale", settings)
     results = []
     with tempfile.TemporaryDirectory(prefix="rightcall-bench-scale-") as workdir:
         work = Path(workdir)
-        lines, document["generated"] = generate(work / "corpus", max(args.sizes), args.seed,
-                                                console)
+        lines, document["generated"] = generate(
+            work / "corpus", max(args.sizes), args.seed, console
+        )
         dev_test = {}
         for split in ("dev", "test"):
             rows = (CORPUS / f"{split}.jsonl").read_text("utf-8").splitlines()
@@ -165,11 +212,15 @@ def run(args: argparse.Namespace, console: Console) -> dict:
             train_file = write_lines(size_dir / "train.jsonl", sample)
             del sample
             console.log(f"training on {size:,} notes (child process)")
-            entry = {"train_notes": size, "repeated_notes": repeated,
-                     **run_child(train_file, dev_test["dev"], dev_test["test"], size_dir,
-                                 args.timeout)}
-            console.log(f"  {entry['wall_seconds']:.1f} s, peak {entry['peak_rss_mib']:.0f} MiB"
-                        + (" (timed out: larger sizes skipped)" if entry["timed_out"] else ""))
+            entry = {
+                "train_notes": size,
+                "repeated_notes": repeated,
+                **run_child(train_file, dev_test["dev"], dev_test["test"], size_dir, args.timeout),
+            }
+            console.log(
+                f"  {entry['wall_seconds']:.1f} s, peak {entry['peak_rss_mib']:.0f} MiB"
+                + (" (timed out: larger sizes skipped)" if entry["timed_out"] else "")
+            )
             results.append(entry)
             if entry["timed_out"]:
                 break
@@ -179,13 +230,25 @@ def run(args: argparse.Namespace, console: Console) -> dict:
 
 def print_tables(document: dict, console: Console) -> None:
     steps = list(dict.fromkeys(k for r in document["sizes"] for k in r["steps_seconds"]))
-    table = Table("train notes", "wall s", "CPU s", "peak RSS MiB", "imports s", *steps,
-                  title="Training time and peak memory by size (one child process each)")
+    table = Table(
+        "train notes",
+        "wall s",
+        "CPU s",
+        "peak RSS MiB",
+        "imports s",
+        *steps,
+        title="Training time and peak memory by size (one child process each)",
+    )
     for r in document["sizes"]:
         wall = fmt(r["wall_seconds"], 1) + (" (stopped)" if r.get("timed_out") else "")
-        table.add_row(f"{r['train_notes']:,}", wall, fmt(r["cpu_seconds"], 1),
-                      fmt(r["peak_rss_mib"], 0), fmt(r["import_seconds"], 1),
-                      *(fmt(r["steps_seconds"].get(s), 1) for s in steps))
+        table.add_row(
+            f"{r['train_notes']:,}",
+            wall,
+            fmt(r["cpu_seconds"], 1),
+            fmt(r["peak_rss_mib"], 0),
+            fmt(r["import_seconds"], 1),
+            *(fmt(r["steps_seconds"].get(s), 1) for s in steps),
+        )
     console.print(table)
     table = Table("train notes", *steps, title="Peak RSS (MiB) reached by the end of each step")
     for r in document["sizes"]:
@@ -196,14 +259,27 @@ def print_tables(document: dict, console: Console) -> None:
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", type=int, nargs="+", default=None,
-                        help="train-note counts (default 10000 50000 200000; 300 600 quick)")
-    parser.add_argument("--dev-test-notes", type=int, default=None,
-                        help="sample the bundled dev/test splits to this many notes each "
-                             "(default: all; 400 with --quick)")
+    parser.add_argument(
+        "--sizes",
+        type=int,
+        nargs="+",
+        default=None,
+        help="train-note counts (default 10000 50000 200000; 300 600 quick)",
+    )
+    parser.add_argument(
+        "--dev-test-notes",
+        type=int,
+        default=None,
+        help="sample the bundled dev/test splits to this many notes each "
+        "(default: all; 400 with --quick)",
+    )
     parser.add_argument("--seed", type=int, default=13)
-    parser.add_argument("--timeout", type=float, default=CHILD_TIMEOUT,
-                        help="seconds one size may train before it is stopped")
+    parser.add_argument(
+        "--timeout",
+        type=float,
+        default=CHILD_TIMEOUT,
+        help="seconds one size may train before it is stopped",
+    )
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)

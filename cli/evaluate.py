@@ -56,8 +56,11 @@ def parse_prevalence(items: list[str]) -> dict[str, float]:
         except ValueError:
             value = -1.0
         if not sep or label not in LABELS or not 0.0 < value < 1.0:
-            fail(f"--prevalence expects LABEL=RATE with LABEL one of {', '.join(LABELS)} and "
-                 f"0 < RATE < 1; got {item!r}", 2)
+            fail(
+                f"--prevalence expects LABEL=RATE with LABEL one of {', '.join(LABELS)} and "
+                f"0 < RATE < 1; got {item!r}",
+                2,
+            )
         rates[label] = value
     return rates
 
@@ -86,10 +89,16 @@ def load_fairness(path: Path | None, skip: bool, gates: list[Gate]):
     if path is None:
         if not BUNDLED.is_file():
             if wanted:
-                fail(f"gate {wanted[0]!r} needs --fairness FILE (no bundled counterfactual "
-                     "set here)", 2)
-            console.print("No bundled counterfactual set found; fairness section left out "
-                          "(give one with --fairness FILE).", highlight=False)
+                fail(
+                    f"gate {wanted[0]!r} needs --fairness FILE (no bundled counterfactual "
+                    "set here)",
+                    2,
+                )
+            console.print(
+                "No bundled counterfactual set found; fairness section left out "
+                "(give one with --fairness FILE).",
+                highlight=False,
+            )
             return None, None
         path = BUNDLED
     try:
@@ -119,42 +128,62 @@ def print_summary(f: dict) -> None:
     """Rich tables, one column per label so they fit an 80-column terminal."""
     model, data = f["model"], f["data"]
     files = ", ".join(file["path"] for file in data["files"])
-    console.print(f"[bold]{model['name']} {model['version']}[/] on {data['notes']} notes "
-                  f"({files}); 95% intervals from {f['bootstrap']['resamples']} resamples",
-                  highlight=False)
+    console.print(
+        f"[bold]{model['name']} {model['version']}[/] on {data['notes']} notes "
+        f"({files}); 95% intervals from {f['bootstrap']['resamples']} resamples",
+        highlight=False,
+    )
     per_label = [f["labels"][label] for label in LABELS]
     table = Table("", *LABELS, title="At the model's thresholds")
     table.add_row("threshold", *(_fmt(s["threshold"], 4) for s in per_label))
     table.add_row("positives", *(f"{s['positives']} of {s['n']}" for s in per_label))
-    for name, title in (("precision", "precision (PPV)"), ("recall", "recall (sens.)"),
-                        ("specificity", "specificity"), ("f1", "F1")):
+    for name, title in (
+        ("precision", "precision (PPV)"),
+        ("recall", "recall (sens.)"),
+        ("specificity", "specificity"),
+        ("f1", "F1"),
+    ):
         table.add_row(title, *(_est(s["at_threshold"][name]) for s in per_label))
-    table.add_row("TP / FP / FN / TN", *(
-        " / ".join(str(s["at_threshold"][k]["value"]) for k in ("tp", "fp", "fn", "tn"))
-        for s in per_label))
+    table.add_row(
+        "TP / FP / FN / TN",
+        *(
+            " / ".join(str(s["at_threshold"][k]["value"]) for k in ("tp", "fp", "fn", "tn"))
+            for s in per_label
+        ),
+    )
     console.print(table)
     table = Table("", *LABELS, title="Threshold-free")
-    for name, title, digits in (("roc_auc", "ROC-AUC", 3), ("average_precision", "avg precision",
-                                3), ("brier", "Brier", 4), ("log_loss", "log loss", 3),
-                                ("ece", "ECE (10 bins)", 4)):
+    for name, title, digits in (
+        ("roc_auc", "ROC-AUC", 3),
+        ("average_precision", "avg precision", 3),
+        ("brier", "Brier", 4),
+        ("log_loss", "log loss", 3),
+        ("ece", "ECE (10 bins)", 4),
+    ):
         table.add_row(title, *(_est(s["threshold_free"][name], digits) for s in per_label))
     for k, target in enumerate((0.5, 0.7, 0.9)):
-        table.add_row(f"recall at P>={target}",
-                      *(_fmt(s["recall_at_precision"][k]["recall"]) for s in per_label))
+        table.add_row(
+            f"recall at P>={target}",
+            *(_fmt(s["recall_at_precision"][k]["recall"]) for s in per_label),
+        )
     console.print(table)
     stated = [label for label in LABELS if f["labels"][label]["prevalence"]]
     if stated:
         table = Table("", *stated, title="At a stated base rate")
-        rows = (("rate", "base rate", 4), ("expected_ppv", "expected PPV", 3),
-                ("flags_per_1000", "flags /1000", 1),
-                ("false_alarms_per_1000", "false alarms /1000", 1),
-                ("missed_per_1000", "missed /1000", 2))
+        rows = (
+            ("rate", "base rate", 4),
+            ("expected_ppv", "expected PPV", 3),
+            ("flags_per_1000", "flags /1000", 1),
+            ("false_alarms_per_1000", "false alarms /1000", 1),
+            ("missed_per_1000", "missed /1000", 2),
+        )
         for name, title, digits in rows:
             cells = []
             for label in stated:
                 value = f["labels"][label]["prevalence"][name]
-                cells.append(_est(value, digits) if isinstance(value, dict)
-                             else _fmt(value, digits))
+                cells.append(
+                    _est(value, digits) if isinstance(value, dict) else _fmt(value, digits)
+                )
             table.add_row(title, *cells)
         console.print(table)
     _print_routes(f["rcrp"])
@@ -171,25 +200,41 @@ def _print_routes(r: dict) -> None:
         table.add_row(truth, *(str(r["confusion"][truth][route]) for route in r["routes"]))
     console.print(table)
     style = "bold red" if r["threat_to_life_missed"] else "bold green"
-    console.print(f"True threat-to-life calls routed health-led or no-signal: "
-                  f"[{style}]{r['threat_to_life_missed']}[/] of {r['threat_to_life_true']}; "
-                  f"route agreement {_fmt(r['route_agreement'])}", highlight=False)
+    console.print(
+        f"True threat-to-life calls routed health-led or no-signal: "
+        f"[{style}]{r['threat_to_life_missed']}[/] of {r['threat_to_life_true']}; "
+        f"route agreement {_fmt(r['route_agreement'])}",
+        highlight=False,
+    )
     missed = r["threat_to_life_missed_notes"]
     if missed:
-        table = Table("id", "source", "TTL probability", "suggested route",
-                      title="Threat-to-life calls routed away from the police "
-                            f"(TTL threshold {_fmt(missed[0]['threshold'], 4)})")
+        table = Table(
+            "id",
+            "source",
+            "TTL probability",
+            "suggested route",
+            title="Threat-to-life calls routed away from the police "
+            f"(TTL threshold {_fmt(missed[0]['threshold'], 4)})",
+        )
         for m in missed[:MISSED_SHOWN]:
-            table.add_row(m["id"], Path(m["source"]).name, _fmt(m["threat_to_life_probability"], 4),
-                          m["suggested_route"])
+            table.add_row(
+                m["id"],
+                Path(m["source"]).name,
+                _fmt(m["threat_to_life_probability"], 4),
+                m["suggested_route"],
+            )
         console.print(table)
         if len(missed) > MISSED_SHOWN:
             console.print(f"... and {len(missed) - MISSED_SHOWN} more in the report and JSON.")
 
 
 def _print_fairness(fair: dict) -> None:
-    table = Table("attribute", "groups", *LABELS,
-                  title="Identity swaps: largest probability change within a group (flag flips)")
+    table = Table(
+        "attribute",
+        "groups",
+        *LABELS,
+        title="Identity swaps: largest probability change within a group (flag flips)",
+    )
     for attribute, groups in fair["attributes"].items():
         cells = []
         for label in LABELS:
@@ -200,90 +245,156 @@ def _print_fairness(fair: dict) -> None:
         table.add_row(attribute, str(groups), *cells)
     console.print(table)
     style = "bold green" if fair["passed"] else "bold red"
-    console.print(f"Largest change from an identity swap: [{style}]{fair['max_delta']:.4f}[/] "
-                  f"(tolerance {fair['tolerance']}); flag flips: [{style}]{fair['flag_flips']}[/]; "
-                  f"groups over tolerance: {fair['over_tolerance']}", highlight=False)
+    console.print(
+        f"Largest change from an identity swap: [{style}]{fair['max_delta']:.4f}[/] "
+        f"(tolerance {fair['tolerance']}); flag flips: [{style}]{fair['flag_flips']}[/]; "
+        f"groups over tolerance: {fair['over_tolerance']}",
+        highlight=False,
+    )
     for finding in fair["failures"][:5]:
         low, high = finding["low"], finding["high"]
-        console.print(f"  {finding['label']} {finding['group']}: {low['value']!r} "
-                      f"{low['probability']:.3f} -> {high['value']!r} {high['probability']:.3f}"
-                      f"{' (flag flips)' if finding['flag_flip'] else ''}", highlight=False)
+        console.print(
+            f"  {finding['label']} {finding['group']}: {low['value']!r} "
+            f"{low['probability']:.3f} -> {high['value']!r} {high['probability']:.3f}"
+            f"{' (flag flips)' if finding['flag_flip'] else ''}",
+            highlight=False,
+        )
 
 
 def _print_slices(slices: dict) -> None:
     for column, groups in slices.items():
         title = "by note length" if column == LENGTH_COLUMN else f"by {column}"
-        table = Table(column, "notes", *LABELS,
-                      title=f"{title}: recall / precision (positives)")
+        table = Table(column, "notes", *LABELS, title=f"{title}: recall / precision (positives)")
         for value, group in groups.items():
             cells = []
             for label in LABELS:
                 g = group["labels"][label]
-                cells.append(f"{_fmt(g['recall']['value'], 2)} / "
-                             f"{_fmt(g['precision']['value'], 2)} [dim]({g['positives']})[/]")
+                cells.append(
+                    f"{_fmt(g['recall']['value'], 2)} / "
+                    f"{_fmt(g['precision']['value'], 2)} [dim]({g['positives']})[/]"
+                )
             table.add_row(value, str(group["n"]), *cells)
         console.print(table)
 
 
 def _print_comparison(c: dict) -> None:
-    table = Table("label", "metric", "model", "other", "delta", "paired 95% CI",
-                  title=f"Compared with {c['other']['name']} {c['other']['version']} "
-                        "(delta = model - other)")
+    table = Table(
+        "label",
+        "metric",
+        "model",
+        "other",
+        "delta",
+        "paired 95% CI",
+        title=f"Compared with {c['other']['name']} {c['other']['version']} (delta = model - other)",
+    )
     for label in LABELS:
         for name in COMPARED_IN_TERMINAL:
             row = c["labels"][label].get(name)
             if row is None:
                 continue
-            bounds = (f"{_fmt(row['ci_low'])}..{_fmt(row['ci_high'])}"
-                      if row["ci_low"] is not None else "n/a")
-            table.add_row(label, name, _fmt(row["model"]), _fmt(row["other"]),
-                          _fmt(row["delta"]), bounds)
+            bounds = (
+                f"{_fmt(row['ci_low'])}..{_fmt(row['ci_high'])}"
+                if row["ci_low"] is not None
+                else "n/a"
+            )
+            table.add_row(
+                label, name, _fmt(row["model"]), _fmt(row["other"]), _fmt(row["delta"]), bounds
+            )
     row = c["rcrp"]["threat_to_life_missed"]
-    table.add_row("rcrp", "TTL routed away", str(row["model"]), str(row["other"]),
-                  str(row["delta"]), f"{_fmt(row['ci_low'], 0)}..{_fmt(row['ci_high'], 0)}"
-                  if row["ci_low"] is not None else "n/a")
+    table.add_row(
+        "rcrp",
+        "TTL routed away",
+        str(row["model"]),
+        str(row["other"]),
+        str(row["delta"]),
+        f"{_fmt(row['ci_low'], 0)}..{_fmt(row['ci_high'], 0)}"
+        if row["ci_low"] is not None
+        else "n/a",
+    )
     console.print(table)
 
 
 def _evaluate(scorer, notes, spec: str, rates, resamples, seed, worst, slices, data) -> Evaluation:
     path = None if spec in BASELINES else spec
-    return evaluate(scorer, notes, prevalence=rates, resamples=resamples, seed=seed,
-                    worst=worst, slice_columns=slices, model_path=path, data_paths=data)
+    return evaluate(
+        scorer,
+        notes,
+        prevalence=rates,
+        resamples=resamples,
+        seed=seed,
+        worst=worst,
+        slice_columns=slices,
+        model_path=path,
+        data_paths=data,
+    )
 
 
 def evaluate_command(
-    data: Annotated[list[Path], typer.Option(
-        "--data", help="Labelled file (JSONL, CSV or Parquet); repeat for several.")],
-    model: Annotated[str, typer.Option(
-        help="Model folder, or 'rules' / 'rules-nonegation' for the keyword baselines.")]
-        = str(DEFAULT_MODELS / "latest"),
-    report: Annotated[Path | None, typer.Option(
-        help="Folder to write a self-contained HTML report (report.html) into.")] = None,
-    json_out: Annotated[Path | None, typer.Option(
-        "--json", help="Write every figure to this JSON file (schema: docs/evaluation.md).")]
-        = None,
-    compare: Annotated[str | None, typer.Option(
-        help="Another model folder or baseline, measured on the same notes.")] = None,
-    gate: Annotated[list[str] | None, typer.Option(
-        help="Release gate, e.g. 'threat_to_life.recall>=0.95' (repeatable); exit 1 if any "
-             "fails.")] = None,
-    prevalence: Annotated[list[str] | None, typer.Option(
-        help="LABEL=RATE, a force's base rate, e.g. threat_to_life=0.03 (repeatable).")] = None,
-    slice_col: Annotated[list[str] | None, typer.Option(
-        "--slice-col", help="Slice by these columns only (default: every categorical "
-                            "column present).")] = None,
-    resamples: Annotated[int, typer.Option(
-        min=0, help="Bootstrap resamples for the 95% intervals (0: no intervals).")] = 1000,
+    data: Annotated[
+        list[Path],
+        typer.Option("--data", help="Labelled file (JSONL, CSV or Parquet); repeat for several."),
+    ],
+    model: Annotated[
+        str,
+        typer.Option(
+            help="Model folder, or 'rules' / 'rules-nonegation' for the keyword baselines."
+        ),
+    ] = str(DEFAULT_MODELS / "latest"),
+    report: Annotated[
+        Path | None,
+        typer.Option(help="Folder to write a self-contained HTML report (report.html) into."),
+    ] = None,
+    json_out: Annotated[
+        Path | None,
+        typer.Option(
+            "--json", help="Write every figure to this JSON file (schema: docs/evaluation.md)."
+        ),
+    ] = None,
+    compare: Annotated[
+        str | None,
+        typer.Option(help="Another model folder or baseline, measured on the same notes."),
+    ] = None,
+    gate: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Release gate, e.g. 'threat_to_life.recall>=0.95' (repeatable); exit 1 if any "
+            "fails."
+        ),
+    ] = None,
+    prevalence: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="LABEL=RATE, a force's base rate, e.g. threat_to_life=0.03 (repeatable)."
+        ),
+    ] = None,
+    slice_col: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--slice-col",
+            help="Slice by these columns only (default: every categorical column present).",
+        ),
+    ] = None,
+    resamples: Annotated[
+        int,
+        typer.Option(min=0, help="Bootstrap resamples for the 95% intervals (0: no intervals)."),
+    ] = 1000,
     seed: Annotated[int, typer.Option(help="Bootstrap seed.")] = 13,
-    worst: Annotated[int, typer.Option(
-        min=0, help="False negatives and false positives shown per label.")] = 10,
-    fairness: Annotated[Path | None, typer.Option(
-        help="Counterfactual notes (groups that differ only in an identity term) for the "
-             "fairness section; default the bundled data/fairness/counterfactuals.jsonl.")]
-        = None,
-    no_fairness: Annotated[bool, typer.Option(
-        "--no-fairness", help="Leave out the fairness section.")] = False,
-    text_col: TextCol = None, id_col: IdCol = None, label_col: LabelCol = None,
+    worst: Annotated[
+        int, typer.Option(min=0, help="False negatives and false positives shown per label.")
+    ] = 10,
+    fairness: Annotated[
+        Path | None,
+        typer.Option(
+            help="Counterfactual notes (groups that differ only in an identity term) for the "
+            "fairness section; default the bundled data/fairness/counterfactuals.jsonl."
+        ),
+    ] = None,
+    no_fairness: Annotated[
+        bool, typer.Option("--no-fairness", help="Leave out the fairness section.")
+    ] = False,
+    text_col: TextCol = None,
+    id_col: IdCol = None,
+    label_col: LabelCol = None,
 ) -> None:
     """Measure a model on labelled notes: metrics with intervals, calibration, routes, slices,
     and whether identity words move its scores."""
@@ -300,8 +411,11 @@ def evaluate_command(
         fail(f"{len(error.problems)} problem(s) in the data; nothing evaluated", 2)
     missing = [c for c in slice_col or [] if c not in notes.extra]
     if missing:
-        fail(f"--slice-col: no column {', '.join(map(repr, missing))} in the data; present: "
-             f"{', '.join(notes.extra) or 'none'}", 2)
+        fail(
+            f"--slice-col: no column {', '.join(map(repr, missing))} in the data; present: "
+            f"{', '.join(notes.extra) or 'none'}",
+            2,
+        )
     settings = (rates, resamples, seed, worst, slice_col, data)
     result = _evaluate(scorer, notes, model, *settings)
     baseline = None
@@ -309,8 +423,7 @@ def evaluate_command(
         baseline = _evaluate(other, notes, compare, *settings)
         result.figures["comparison"] = compare_evaluations(result, baseline)
     if counterfactuals is not None:
-        result.figures["fairness"] = fairness_figures(scorer, counterfactuals,
-                                                      path=fairness_path)
+        result.figures["fairness"] = fairness_figures(scorer, counterfactuals, path=fairness_path)
     outcomes = check_gates(gates, result.figures)
     result.figures["gates"] = outcomes
     if json_out is not None:

@@ -16,8 +16,9 @@ from pydantic import ValidationError
 
 from ._common import console, fail
 
-feedback_app = typer.Typer(help="Manage stored feedback (it holds note text).",
-                           no_args_is_help=True)
+feedback_app = typer.Typer(
+    help="Manage stored feedback (it holds note text).", no_args_is_help=True
+)
 DURATION = re.compile(r"^\s*(\d+)\s*([dhwm])\s*$")
 UNITS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
 
@@ -33,22 +34,32 @@ def _settings(**overrides):
 
 
 def serve_command(
-    host: Annotated[str | None, typer.Option(help="Interface to bind [RIGHTCALL_HOST; "
-                                             "default 127.0.0.1].")] = None,
+    host: Annotated[
+        str | None, typer.Option(help="Interface to bind [RIGHTCALL_HOST; default 127.0.0.1].")
+    ] = None,
     port: Annotated[int | None, typer.Option(help="Port [RIGHTCALL_PORT; default 8000].")] = None,
-    workers: Annotated[int | None, typer.Option(
-        help="Worker processes [RIGHTCALL_WORKERS; default 1].")] = None,
-    models: Annotated[Path | None, typer.Option(
-        help="Models folder holding latest/ [RIGHTCALL_MODELS_DIR; default models].")] = None,
-    model_version: Annotated[str | None, typer.Option(
-        help="Version to serve [RIGHTCALL_MODEL_VERSION; default latest].")] = None,
+    workers: Annotated[
+        int | None, typer.Option(help="Worker processes [RIGHTCALL_WORKERS; default 1].")
+    ] = None,
+    models: Annotated[
+        Path | None,
+        typer.Option(help="Models folder holding latest/ [RIGHTCALL_MODELS_DIR; default models]."),
+    ] = None,
+    model_version: Annotated[
+        str | None, typer.Option(help="Version to serve [RIGHTCALL_MODEL_VERSION; default latest].")
+    ] = None,
 ) -> None:
     """Serve the HTTP API (docs at /docs). Without RIGHTCALL_API_KEYS: local mode, loopback only."""
     from serving.logs import log_event, logging_config
     from serving.security import LocalModeError, check_bind
 
-    overrides = {"host": host, "port": port, "workers": workers, "models_dir": models,
-                 "model_version": model_version}
+    overrides = {
+        "host": host,
+        "port": port,
+        "workers": workers,
+        "models_dir": models,
+        "model_version": model_version,
+    }
     settings = _settings(**overrides)
     try:
         check_bind(settings)
@@ -60,13 +71,23 @@ def serve_command(
             os.environ[f"RIGHTCALL_{name.upper()}"] = str(value)
     log_config = logging_config(settings.log_level)
     logging.config.dictConfig(log_config)
-    log_event("starting", host=settings.host, port=settings.port, workers=settings.workers,
-              models_dir=str(settings.models_dir), model_version=settings.model_version,
-              local_mode=settings.local_mode, api_keys=len(settings.api_keys))
+    log_event(
+        "starting",
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        models_dir=str(settings.models_dir),
+        model_version=settings.model_version,
+        local_mode=settings.local_mode,
+        api_keys=len(settings.api_keys),
+    )
     if settings.workers > 1:
-        log_event("several_workers", logging.WARNING,
-                  message="POST /v1/admin/reload reloads only the worker that answers it; send "
-                          "SIGHUP to the main process to restart (and so reload) every worker")
+        log_event(
+            "several_workers",
+            logging.WARNING,
+            message="POST /v1/admin/reload reloads only the worker that answers it; send "
+            "SIGHUP to the main process to restart (and so reload) every worker",
+        )
     # A fresh interpreter that imports only what serving needs (see cli/serve_process.py).
     sys.stdout.flush()
     sys.stderr.flush()
@@ -81,14 +102,17 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(**{UNITS[match.group(2)]: int(match.group(1))})
 
 
-DatabaseUrl = Annotated[str | None, typer.Option(
-    help="Database URL [RIGHTCALL_DATABASE_URL; default sqlite:///var/rightcall.db].")]
+DatabaseUrl = Annotated[
+    str | None,
+    typer.Option(help="Database URL [RIGHTCALL_DATABASE_URL; default sqlite:///var/rightcall.db]."),
+]
 
 
 @feedback_app.command("purge")
 def purge_command(
-    older_than: Annotated[str, typer.Option(help="Delete feedback older than this: 90d, 12h, "
-                                            "2w or 30m.")],
+    older_than: Annotated[
+        str, typer.Option(help="Delete feedback older than this: 90d, 12h, 2w or 30m.")
+    ],
     database_url: DatabaseUrl = None,
 ) -> None:
     """Delete old feedback rows (and the note text they hold)."""

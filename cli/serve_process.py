@@ -28,9 +28,16 @@ def main() -> None:
         from serving.app import create_app
 
         app = create_app(settings)
-    uvicorn.run(app, factory=settings.workers > 1, host=settings.host, port=settings.port,
-                workers=settings.workers, log_config=logging_config(settings.log_level),
-                access_log=False, server_header=False)
+    uvicorn.run(
+        app,
+        factory=settings.workers > 1,
+        host=settings.host,
+        port=settings.port,
+        workers=settings.workers,
+        log_config=logging_config(settings.log_level),
+        access_log=False,
+        server_header=False,
+    )
 
 
 if __name__ == "__main__":

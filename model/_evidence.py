@@ -47,8 +47,10 @@ class EvidenceMapper:
                 for n, terms, column in by_first[words[p]]:
                     last = p + n - 1
                     # A phrase of the note only if no punctuation sits in between.
-                    if last < len(words) and index[last] - index[p] == n - 1 and (
-                        n == 1 or words[p : p + n] == terms
+                    if (
+                        last < len(words)
+                        and index[last] - index[p] == n - 1
+                        and (n == 1 or words[p : p + n] == terms)
                     ):
                         place = (index[p], index[last] + 1, self.word_context[column])
                         out.setdefault(column, []).append(place)

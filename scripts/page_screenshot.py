@@ -24,11 +24,20 @@ import httpx
 from playwright.sync_api import sync_playwright
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTE = ("RP states brother is on the bridge rail over the river, says he will jump. "
-        "Has been drinking, history of depression, under the crisis team. No weapons seen.")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+NOTE = (
+    "RP states brother is on the bridge rail over the river, says he will jump. "
+    "Has been drinking, history of depression, under the crisis team. No weapons seen."
+)
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 DRAWN = """() => {
   const view = document.getElementById('note-view');
   return !view.classList.contains('empty')
@@ -90,7 +99,11 @@ def main() -> None:
         with open(Path(tmp) / "server.log", "wb") as log:
             process = subprocess.Popen(
                 [str(rightcall), "serve", "--port", str(port), "--models", str(args.models)],
-                cwd=tmp, env=env, stdout=log, stderr=subprocess.STDOUT)
+                cwd=tmp,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         try:
             wait_ready(base, process)
             args.out.parent.mkdir(parents=True, exist_ok=True)

@@ -42,9 +42,13 @@ def start(settings: Settings, holder: ModelHolder, store: FeedbackStore) -> None
     """Create the schema and load the model; a failure of either leaves the server up
     (readiness says whether it can classify, feedback answers 503 until the database is)."""
     if settings.local_mode:
-        log_event("local_mode", logging.WARNING, host=settings.host,
-                  message="no API keys configured: local mode, listening on loopback only, "
-                          "every endpoint open to local callers")
+        log_event(
+            "local_mode",
+            logging.WARNING,
+            host=settings.host,
+            message="no API keys configured: local mode, listening on loopback only, "
+            "every endpoint open to local callers",
+        )
     try:
         store.ensure_schema()
         log_event("store_ready", backend=store.backend)
@@ -92,16 +96,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             stop_listening()
             store.close()
 
-    app = FastAPI(title="rightcall", version=metadata.version("rightcall"),
-                  description=DESCRIPTION, lifespan=lifespan)
+    app = FastAPI(
+        title="rightcall",
+        version=metadata.version("rightcall"),
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
     app.state.settings = settings
     app.state.metrics = registry
     app.state.holder = holder
     app.state.store = store
     app.state.recent = recent
     errors.install(app)
-    app.add_middleware(RequestContext, metrics=registry, max_body_bytes=settings.max_body_bytes,
-                       holder=holder)
+    app.add_middleware(
+        RequestContext, metrics=registry, max_body_bytes=settings.max_body_bytes, holder=holder
+    )
     app.add_middleware(SecurityHeaders)  # outermost: also on the JSON 500 of RequestContext
     for module in (classify, model, feedback, admin, health, metrics, page):
         app.include_router(module.router)
@@ -116,8 +125,9 @@ def with_limits(app: FastAPI, settings: Settings) -> Callable[[], dict]:
 
     def openapi() -> dict:
         if app.openapi_schema is None:
-            app.openapi_schema = document_limits(build(), settings.max_text_chars,
-                                                 settings.max_batch)
+            app.openapi_schema = document_limits(
+                build(), settings.max_text_chars, settings.max_batch
+            )
         return app.openapi_schema
 
     return openapi

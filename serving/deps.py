@@ -27,8 +27,9 @@ async def utf8_body(request: Request) -> None:
     try:
         (await request.body()).decode("utf-8")
     except UnicodeDecodeError as error:
-        raise HTTPException(400, f"the request body is not valid UTF-8 (byte {error.start})") \
-            from None
+        raise HTTPException(
+            400, f"the request body is not valid UTF-8 (byte {error.start})"
+        ) from None
 
 
 async def get_settings(request: Request) -> Settings:

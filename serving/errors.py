@@ -33,8 +33,9 @@ def error_response(
 
 def is_json(content_type: str | None) -> bool:
     media = (content_type or "").split(";")[0].strip().lower()
-    return media == "application/json" or (media.startswith("application/") and
-                                            media.endswith("+json"))
+    return media == "application/json" or (
+        media.startswith("application/") and media.endswith("+json")
+    )
 
 
 def describe_validation(errors: list[dict]) -> tuple[int, str]:
@@ -58,11 +59,17 @@ def describe_validation(errors: list[dict]) -> tuple[int, str]:
 async def on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = list(exc.errors())
     body_errors = [e for e in errors if e.get("loc", ("",))[0] == "body"]
-    if body_errors and not is_json(request.headers.get("content-type")) and any(
-        e.get("type") in ("model_attributes_type", "dict_type", "model_type") for e in body_errors
+    if (
+        body_errors
+        and not is_json(request.headers.get("content-type"))
+        and any(
+            e.get("type") in ("model_attributes_type", "dict_type", "model_type")
+            for e in body_errors
+        )
     ):
-        return error_response(415, "send the body as JSON with Content-Type: application/json",
-                              request_id_of(request))
+        return error_response(
+            415, "send the body as JSON with Content-Type: application/json", request_id_of(request)
+        )
     status, message = describe_validation(errors)
     return error_response(status, message, request_id_of(request))
 

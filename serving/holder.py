@@ -55,7 +55,7 @@ def smoke_test(classifier: Classifier) -> None:
         if result.route.suggestion not in ROUTES:
             raise ArtefactError(f"smoke test: unknown route {result.route.suggestion!r}")
         for item in result.evidence:
-            if text[item.start:item.end] != item.text:
+            if text[item.start : item.end] != item.text:
                 raise ArtefactError("smoke test: evidence offsets do not match the note")
     if results[0] == results[1]:
         raise ArtefactError("smoke test: the model gives every note the same answer")
@@ -94,14 +94,25 @@ class ModelHolder:
             except Exception as error:  # any failure at all must leave the old model serving
                 self.metrics.load_failures.inc()
                 reason = _reason(error)
-                log_event("model_load_refused", logging.ERROR, trigger=trigger,
-                          requested=version or "latest", reason=reason, serving=previous)
+                log_event(
+                    "model_load_refused",
+                    logging.ERROR,
+                    trigger=trigger,
+                    requested=version or "latest",
+                    reason=reason,
+                    serving=previous,
+                )
                 raise ReloadError(reason, missing=getattr(error, "missing", False)) from None
             self.current = candidate
             self.metrics.serving(candidate.version)
         seconds = time.perf_counter() - started
-        log_event("model_loaded", trigger=trigger, version=candidate.version, previous=previous,
-                  seconds=round(seconds, 3))
+        log_event(
+            "model_loaded",
+            trigger=trigger,
+            version=candidate.version,
+            previous=previous,
+            seconds=round(seconds, 3),
+        )
         return ReloadOutcome(previous, candidate.version, seconds)
 
 

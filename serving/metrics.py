@@ -20,28 +20,39 @@ class Metrics:
         self.request_duration = Histogram(
             "rightcall_request_duration_seconds",
             "Time to answer a request, by endpoint and the model version that answered.",
-            ["endpoint", "model_version"], buckets=BUCKETS, registry=self.registry,
+            ["endpoint", "model_version"],
+            buckets=BUCKETS,
+            registry=self.registry,
         )
         self.responses = Counter(
-            "rightcall_responses", "Responses by endpoint and HTTP status.",
-            ["endpoint", "status"], registry=self.registry,
+            "rightcall_responses",
+            "Responses by endpoint and HTTP status.",
+            ["endpoint", "status"],
+            registry=self.registry,
         )
         self.notes = Counter(
-            "rightcall_notes_classified", "Notes classified, by model version.",
-            ["model_version"], registry=self.registry,
+            "rightcall_notes_classified",
+            "Notes classified, by model version.",
+            ["model_version"],
+            registry=self.registry,
         )
         self.flags = Counter(
-            "rightcall_flags", "Notes flagged, per label and model version.",
-            ["label", "model_version"], registry=self.registry,
+            "rightcall_flags",
+            "Notes flagged, per label and model version.",
+            ["label", "model_version"],
+            registry=self.registry,
         )
         self.load_failures = Counter(
             "rightcall_model_load_failures",
             "Model loads (at start or on reload) refused: missing, tampered or failing the "
-            "smoke test.", registry=self.registry,
+            "smoke test.",
+            registry=self.registry,
         )
         self.model_info = Gauge(
-            "rightcall_model_info", "1 for the model version being served.",
-            ["model_version"], registry=self.registry,
+            "rightcall_model_info",
+            "1 for the model version being served.",
+            ["model_version"],
+            registry=self.registry,
         )
         for label in LABELS:  # so every label shows up at 0 before its first flag
             self.flags.labels(label=label, model_version="none")

@@ -68,31 +68,41 @@ class RequestContext:
             declared = Headers(scope=scope).get("content-length")
             if declared is not None and not declared.isdigit():
                 await error_response(400, "invalid Content-Length header", request_id)(
-                    scope, receive, send_with_id)
+                    scope, receive, send_with_id
+                )
             elif declared is not None and int(declared) > self.max_body_bytes:
                 await error_response(413, self._too_large(), request_id)(
-                    scope, receive, send_with_id)
+                    scope, receive, send_with_id
+                )
             else:
                 await self.app(scope, receive_with_limit, send_with_id)
         except Exception as error:  # the last resort: a JSON 500 that quotes nothing
-            log_event("unhandled_error", logging.ERROR, request_id=request_id,
-                      path=scope.get("path"), **exception_summary(error))
+            log_event(
+                "unhandled_error",
+                logging.ERROR,
+                request_id=request_id,
+                path=scope.get("path"),
+                **exception_summary(error),
+            )
             if not response_started:
-                await error_response(500, "internal error; the request id is in the logs",
-                                     request_id)(scope, receive, send_with_id)
+                await error_response(
+                    500, "internal error; the request id is in the logs", request_id
+                )(scope, receive, send_with_id)
         finally:
             self._record(scope, state, request_id, status, time.perf_counter() - started)
 
     def _too_large(self) -> str:
         return f"request body larger than {self.max_body_bytes} bytes"
 
-    def _record(self, scope: Scope, state: dict, request_id: str, status: int,
-                seconds: float) -> None:
+    def _record(
+        self, scope: Scope, state: dict, request_id: str, status: int, seconds: float
+    ) -> None:
         route = scope.get("route")
         endpoint = getattr(route, "path", None) or "unmatched"
         version = state.get("model_version") or self.holder.version or "none"
         self.metrics.request_duration.labels(endpoint=endpoint, model_version=version).observe(
-            seconds)
+            seconds
+        )
         self.metrics.responses.labels(endpoint=endpoint, status=str(status)).inc()
         fields = {
             "request_id": request_id,

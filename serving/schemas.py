@@ -41,14 +41,18 @@ def check_note(text: str) -> str:
 
 # Python's whitespace (what str.strip() removes), for the schema: a note needs one other
 # character and no NUL. ``check_note`` enforces it; the pattern only documents it.
-WHITESPACE = (r"\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a"
-              r"\u2028\u2029\u202f\u205f\u3000")
+WHITESPACE = (
+    r"\t\n\u000b\u000c\r\u001c-\u001f \u0085\u00a0\u1680\u2000-\u200a"
+    r"\u2028\u2029\u202f\u205f\u3000"
+)
 NOTE_PATTERN = rf"^[^\u0000]*[^\u0000{WHITESPACE}][^\u0000]*$"
 
 NoteText = Annotated[
     str,
-    Field(description="The note as typed (at most RIGHTCALL_MAX_TEXT_CHARS, default 10,000).",
-          json_schema_extra={"pattern": NOTE_PATTERN}),
+    Field(
+        description="The note as typed (at most RIGHTCALL_MAX_TEXT_CHARS, default 10,000).",
+        json_schema_extra={"pattern": NOTE_PATTERN},
+    ),
     AfterValidator(check_note),
 ]
 CallId = Annotated[
@@ -71,7 +75,8 @@ class ClassifyRequest(Strict):
 
 class BatchRequest(Strict):
     notes: list[ClassifyRequest] = Field(
-        min_length=1, description="At most RIGHTCALL_MAX_BATCH notes (default 256).")
+        min_length=1, description="At most RIGHTCALL_MAX_BATCH notes (default 256)."
+    )
 
 
 JudgedLabels = create_model(
@@ -82,10 +87,14 @@ JudgedLabels = create_model(
 
 
 class FeedbackRequest(Strict):
-    model_config = ConfigDict(json_schema_extra={"anyOf": [
-        {"required": ["request_id"], "properties": {"request_id": {"type": "string"}}},
-        {"required": ["call_id"], "properties": {"call_id": {"type": "string"}}},
-    ]})
+    model_config = ConfigDict(
+        json_schema_extra={
+            "anyOf": [
+                {"required": ["request_id"], "properties": {"request_id": {"type": "string"}}},
+                {"required": ["call_id"], "properties": {"call_id": {"type": "string"}}},
+            ]
+        }
+    )
 
     request_id: RequestId | None = None
     call_id: CallId | None = None
@@ -93,8 +102,10 @@ class FeedbackRequest(Strict):
     route_taken: RouteName | None = None
     comment: Annotated[str, Field(max_length=2000)] | None = None
     text: NoteText | None = Field(
-        None, description="The note; optional when request_id (or call_id) names a note this "
-                          "server classified recently.")
+        None,
+        description="The note; optional when request_id (or call_id) names a note this "
+        "server classified recently.",
+    )
 
     @model_validator(mode="after")
     def _names_a_note(self) -> FeedbackRequest:
@@ -104,8 +115,9 @@ class FeedbackRequest(Strict):
 
 
 class ReloadRequest(Strict):
-    version: str | None = Field(None, min_length=1, max_length=100,
-                                description="A version folder; default models/latest.")
+    version: str | None = Field(
+        None, min_length=1, max_length=100, description="A version folder; default models/latest."
+    )
 
 
 class ModelRef(BaseModel):
@@ -153,7 +165,8 @@ class FeedbackResponse(BaseModel):
     feedback_id: int
     request_id: str
     text_from: Literal["request", "recent"] = Field(
-        description="Whether the stored note came with the feedback or from a recent request.")
+        description="Whether the stored note came with the feedback or from a recent request."
+    )
 
 
 class ReloadResponse(BaseModel):

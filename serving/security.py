@@ -21,7 +21,8 @@ from .settings import ApiKey, Role, Settings, hash_key
 
 API_KEY_HEADER = "X-API-Key"
 api_key_header = APIKeyHeader(
-    name=API_KEY_HEADER, auto_error=False,
+    name=API_KEY_HEADER,
+    auto_error=False,
     description="A key configured in RIGHTCALL_API_KEYS (not needed in local mode).",
 )
 
@@ -74,15 +75,20 @@ def require(*wanted: Role) -> Callable:
         if settings.local_mode:
             return None
         if not presented:
-            raise HTTPException(401, f"missing API key: send it in the {API_KEY_HEADER} header",
-                                headers={"WWW-Authenticate": API_KEY_HEADER})
+            raise HTTPException(
+                401,
+                f"missing API key: send it in the {API_KEY_HEADER} header",
+                headers={"WWW-Authenticate": API_KEY_HEADER},
+            )
         role = role_of(presented, settings.api_keys)
         if role is None:
-            raise HTTPException(401, "unknown API key",
-                                headers={"WWW-Authenticate": API_KEY_HEADER})
+            raise HTTPException(
+                401, "unknown API key", headers={"WWW-Authenticate": API_KEY_HEADER}
+            )
         if not allows(role, wanted):
-            raise HTTPException(403, f"a {role} key cannot do this; it needs the role "
-                                f"{' or '.join(wanted)}")
+            raise HTTPException(
+                403, f"a {role} key cannot do this; it needs the role {' or '.join(wanted)}"
+            )
         request.state.role = role
         return role
 

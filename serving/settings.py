@@ -48,14 +48,17 @@ def parse_api_keys(value: str | list[str]) -> tuple[ApiKey, ...]:
         role, sep, secret = entry.partition(":")
         role = role.strip()
         if not sep or role not in ROLES:
-            raise ValueError(f"API key entry {position}: expected ROLE:KEY with ROLE one of "
-                             f"{', '.join(ROLES)}")
+            raise ValueError(
+                f"API key entry {position}: expected ROLE:KEY with ROLE one of {', '.join(ROLES)}"
+            )
         hashed = _HASHED.match(secret)
         if hashed:
             keys.append(ApiKey(role=role, sha256=hashed.group(1).lower()))
         elif len(secret) < MIN_KEY_LENGTH:
-            raise ValueError(f"API key entry {position} ({role}): a key needs at least "
-                             f"{MIN_KEY_LENGTH} characters")
+            raise ValueError(
+                f"API key entry {position} ({role}): a key needs at least "
+                f"{MIN_KEY_LENGTH} characters"
+            )
         else:
             keys.append(ApiKey(role=role, sha256=hash_key(secret)))
     return tuple(keys)

@@ -187,16 +187,18 @@ def training_record(row: Feedback) -> dict[str, Any]:
     """
     record: dict[str, Any] = {"id": f"feedback-{row.id}", "text": row.text}
     record.update({label: int(bool(row.labels.get(label))) for label in LABELS})
-    record.update({
-        "source": "feedback",
-        "group": f"call:{row.call_id}" if row.call_id else f"feedback-{row.id}",
-        "route_taken": row.route_taken,
-        "comment": row.comment,
-        "model_version": row.model_version,
-        "request_id": row.request_id,
-        "call_id": row.call_id,
-        "created": row.created.isoformat(timespec="seconds") + "Z",
-    })
+    record.update(
+        {
+            "source": "feedback",
+            "group": f"call:{row.call_id}" if row.call_id else f"feedback-{row.id}",
+            "route_taken": row.route_taken,
+            "comment": row.comment,
+            "model_version": row.model_version,
+            "request_id": row.request_id,
+            "call_id": row.call_id,
+            "created": row.created.isoformat(timespec="seconds") + "Z",
+        }
+    )
     return record
 
 

@@ -65,9 +65,12 @@ class RulesBaseline:
             if with_evidence:
                 # The cues kept are the ones that counted: evidence in present context.
                 evidence = [
-                    Evidence(c.label, c.start, c.end, text[c.start:c.end], 1.0, False, "present")
+                    Evidence(c.label, c.start, c.end, text[c.start : c.end], 1.0, False, "present")
                     for c in cues
                 ]
-            results.append(ClassifyResult(labels, evidence, suggest_route(labels, evidence),
-                                          self.name, self.version))
+            results.append(
+                ClassifyResult(
+                    labels, evidence, suggest_route(labels, evidence), self.name, self.version
+                )
+            )
         return results

@@ -65,8 +65,12 @@ def compare(model: Evaluation, other: Evaluation) -> dict:
             rows[name] = _row(va, vb, model.replicates.get(key), other.replicates.get(key))
         labels[label] = rows
     rcrp = {
-        name: _row(a["rcrp"][name], b["rcrp"][name], model.replicates.get(("rcrp", name)),
-                   other.replicates.get(("rcrp", name)))
+        name: _row(
+            a["rcrp"][name],
+            b["rcrp"][name],
+            model.replicates.get(("rcrp", name)),
+            other.replicates.get(("rcrp", name)),
+        )
         for name in RCRP_COMPARED
     }
     truth = model.notes.labels

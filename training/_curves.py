@@ -12,8 +12,34 @@ from sklearn.metrics import precision_recall_curve
 
 from ._bootstrap import CALIBRATION_BINS, calibration_bin
 
-SWEEP_GRID = (0.001, 0.0025, 0.005, 0.01, 0.02, 0.03, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35,
-              0.4, 0.45, 0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.9, 0.95, 0.99)
+SWEEP_GRID = (
+    0.001,
+    0.0025,
+    0.005,
+    0.01,
+    0.02,
+    0.03,
+    0.05,
+    0.1,
+    0.15,
+    0.2,
+    0.25,
+    0.3,
+    0.35,
+    0.4,
+    0.45,
+    0.5,
+    0.55,
+    0.6,
+    0.65,
+    0.7,
+    0.75,
+    0.8,
+    0.85,
+    0.9,
+    0.95,
+    0.99,
+)
 PRECISION_TARGETS = (0.5, 0.7, 0.9)
 
 
@@ -32,36 +58,50 @@ def threshold_sweep(y: np.ndarray, probability: np.ndarray, model_threshold: flo
         fn = int((~flagged & (y == 1)).sum())
         tn = n - tp - fp - fn
         precision, recall = _safe(tp, tp + fp), _safe(tp, tp + fn)
-        rows.append({
-            "threshold": float(threshold),
-            "is_model_threshold": threshold == float(model_threshold),
-            "recall": recall,
-            "precision": precision,
-            "specificity": _safe(tn, tn + fp),
-            "f1": _safe(2 * tp, 2 * tp + fp + fn),
-            "flags_per_1000": 1000.0 * (tp + fp) / n if n else None,
-            "tp": tp, "fp": fp, "fn": fn, "tn": tn,
-        })
+        rows.append(
+            {
+                "threshold": float(threshold),
+                "is_model_threshold": threshold == float(model_threshold),
+                "recall": recall,
+                "precision": precision,
+                "specificity": _safe(tn, tn + fp),
+                "f1": _safe(2 * tp, 2 * tp + fp + fn),
+                "flags_per_1000": 1000.0 * (tp + fp) / n if n else None,
+                "tp": tp,
+                "fp": fp,
+                "fn": fn,
+                "tn": tn,
+            }
+        )
     return rows
 
 
 def recall_at_precision(y: np.ndarray, probability: np.ndarray) -> list[dict]:
     """The best recall whose precision reaches each target, and the threshold that gives it."""
     if y.sum() == 0:
-        return [{"precision_target": t, "recall": None, "precision": None, "threshold": None}
-                for t in PRECISION_TARGETS]
+        return [
+            {"precision_target": t, "recall": None, "precision": None, "threshold": None}
+            for t in PRECISION_TARGETS
+        ]
     precision, recall, thresholds = precision_recall_curve(y, probability)
     precision, recall = precision[:-1], recall[:-1]  # drop the recall-0 end point
     rows = []
     for target in PRECISION_TARGETS:
         meets = np.flatnonzero(precision >= target)
         if meets.size == 0:
-            rows.append({"precision_target": target, "recall": None, "precision": None,
-                         "threshold": None})
+            rows.append(
+                {"precision_target": target, "recall": None, "precision": None, "threshold": None}
+            )
             continue
         best = meets[np.argmax(recall[meets])]
-        rows.append({"precision_target": target, "recall": float(recall[best]),
-                     "precision": float(precision[best]), "threshold": float(thresholds[best])})
+        rows.append(
+            {
+                "precision_target": target,
+                "recall": float(recall[best]),
+                "precision": float(precision[best]),
+                "threshold": float(thresholds[best]),
+            }
+        )
     return rows
 
 
@@ -72,13 +112,15 @@ def reliability_bins(y: np.ndarray, probability: np.ndarray) -> list[dict]:
     for b in range(CALIBRATION_BINS):
         inside = bins == b
         count = int(inside.sum())
-        rows.append({
-            "lower": b / CALIBRATION_BINS,
-            "upper": (b + 1) / CALIBRATION_BINS,
-            "count": count,
-            "mean_probability": float(probability[inside].mean()) if count else None,
-            "observed_rate": float(y[inside].mean()) if count else None,
-        })
+        rows.append(
+            {
+                "lower": b / CALIBRATION_BINS,
+                "upper": (b + 1) / CALIBRATION_BINS,
+                "count": count,
+                "mean_probability": float(probability[inside].mean()) if count else None,
+                "observed_rate": float(y[inside].mean()) if count else None,
+            }
+        )
     return rows
 
 
@@ -94,8 +136,9 @@ def at_prevalence(sensitivity, specificity, rate: float) -> dict:
     missed = (1 - sensitivity) * rate
     true_clear = specificity * (1 - rate)
     with np.errstate(invalid="ignore", divide="ignore"):
-        ppv = np.where(true_alerts + false_alarms > 0, true_alerts / (true_alerts + false_alarms),
-                       np.nan)
+        ppv = np.where(
+            true_alerts + false_alarms > 0, true_alerts / (true_alerts + false_alarms), np.nan
+        )
         npv = np.where(true_clear + missed > 0, true_clear / (true_clear + missed), np.nan)
     return {
         "expected_ppv": ppv,

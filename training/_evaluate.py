@@ -43,8 +43,14 @@ from ._slices import categorical_columns, slice_members
 SCHEMA_VERSION = 1
 AT_THRESHOLD = ("precision", "recall", "specificity", "f1", "tp", "fp", "fn", "tn")
 THRESHOLD_FREE_METRICS = tuple(THRESHOLD_FREE)
-PREVALENCE_METRICS = ("expected_ppv", "expected_npv", "flags_per_1000", "true_alerts_per_1000",
-                      "false_alarms_per_1000", "missed_per_1000")
+PREVALENCE_METRICS = (
+    "expected_ppv",
+    "expected_npv",
+    "flags_per_1000",
+    "true_alerts_per_1000",
+    "false_alarms_per_1000",
+    "missed_per_1000",
+)
 SLICE_METRICS = ("precision", "recall")
 DEFAULT_WORST = 10
 
@@ -76,8 +82,11 @@ class Evaluation:
 
 def _label_scores(probabilities: np.ndarray, thresholds: dict[str, float]) -> dict:
     return {
-        label: LabelScore(float(probabilities[j]), bool(probabilities[j] >= thresholds[label]),
-                          float(thresholds[label]))
+        label: LabelScore(
+            float(probabilities[j]),
+            bool(probabilities[j] >= thresholds[label]),
+            float(thresholds[label]),
+        )
         for j, label in enumerate(LABELS)
     }
 
@@ -94,8 +103,10 @@ def predict(scorer: Scorer, texts: Sequence[str]) -> Predictions:
         routes = [r.route.suggestion for r in results]
     else:
         probabilities = np.asarray(scorer.probabilities(texts), np.float64)
-        routes = [suggest_route(_label_scores(row, scorer.thresholds), []).suggestion
-                  for row in probabilities]
+        routes = [
+            suggest_route(_label_scores(row, scorer.thresholds), []).suggestion
+            for row in probabilities
+        ]
     return Predictions(probabilities, probabilities >= limits, routes)
 
 
@@ -126,8 +137,12 @@ def _estimate(value: float | None, replicates: np.ndarray | None) -> dict:
 
 
 def _block_statistics(
-    weights: np.ndarray, labels: np.ndarray, predictions: Predictions, slices: dict,
-    missed: np.ndarray, agree: np.ndarray,
+    weights: np.ndarray,
+    labels: np.ndarray,
+    predictions: Predictions,
+    slices: dict,
+    missed: np.ndarray,
+    agree: np.ndarray,
 ) -> dict[tuple, np.ndarray]:
     """Every bootstrapped statistic for one block of resamples."""
     out: dict[tuple, np.ndarray] = {}
@@ -152,8 +167,10 @@ def bootstrap_replicates(
     labels: np.ndarray, predictions: Predictions, slices: dict, resamples: int, seed: int
 ) -> dict[tuple, np.ndarray]:
     missed = threat_to_life_missed(labels, predictions.routes).astype(np.float64)
-    agree = np.array([a == b for a, b in zip(true_routes(labels), predictions.routes,
-                                             strict=True)], dtype=np.float64)
+    agree = np.array(
+        [a == b for a, b in zip(true_routes(labels), predictions.routes, strict=True)],
+        dtype=np.float64,
+    )
     blocks = [
         _block_statistics(w, labels, predictions, slices, missed, agree)
         for w in Bootstrap(len(labels), resamples, seed).blocks()
@@ -163,13 +180,17 @@ def bootstrap_replicates(
 
 def _prevalence_figures(point: dict, replicates: dict, label: str, rate: float) -> tuple:
     """Expected PPV and calls per 1,000 at a force's base rate, from sensitivity and specificity."""
-    figures: dict = {"rate": rate, "sensitivity": point["recall"],
-                     "specificity": point["specificity"]}
+    figures: dict = {
+        "rate": rate,
+        "sensitivity": point["recall"],
+        "specificity": point["specificity"],
+    }
     extra: dict[tuple, np.ndarray] = {}
     recall = replicates.get(("labels", label, "recall"))
     specificity = replicates.get(("labels", label, "specificity"))
-    values = at_prevalence(np.nan if point["recall"] is None else point["recall"],
-                           point["specificity"], rate)
+    values = at_prevalence(
+        np.nan if point["recall"] is None else point["recall"], point["specificity"], rate
+    )
     draws = at_prevalence(recall, specificity, rate) if recall is not None else {}
     for name in PREVALENCE_METRICS:
         value = float(values[name])
@@ -180,8 +201,12 @@ def _prevalence_figures(point: dict, replicates: dict, label: str, rate: float) 
 
 
 def label_figures(
-    label: str, y: np.ndarray, probability: np.ndarray, threshold: float,
-    replicates: dict, prevalence: float | None,
+    label: str,
+    y: np.ndarray,
+    probability: np.ndarray,
+    threshold: float,
+    replicates: dict,
+    prevalence: float | None,
 ) -> dict:
     point = label_metrics(y, probability, threshold)
     both = len(np.unique(y)) == 2
@@ -230,9 +255,13 @@ def slice_figures(
                 per_label[label] = {
                     "positives": m["positives"],
                     **{k: m[k] for k in ("tp", "fp", "fn", "tn")},
-                    **{name: _estimate(m[name] if defined[name] else None,
-                                       replicates.get(("slices", column, value, label, name)))
-                       for name in SLICE_METRICS},
+                    **{
+                        name: _estimate(
+                            m[name] if defined[name] else None,
+                            replicates.get(("slices", column, value, label, name)),
+                        )
+                        for name in SLICE_METRICS
+                    },
                     "f1": m["f1"] if defined["precision"] and defined["recall"] else None,
                     "roc_auc": m["roc_auc"],
                 }
@@ -240,9 +269,7 @@ def slice_figures(
     return out
 
 
-def error_figures(
-    scorer: Scorer, notes: NoteSet, predictions: Predictions, worst: int
-) -> dict:
+def error_figures(scorer: Scorer, notes: NoteSet, predictions: Predictions, worst: int) -> dict:
     """The most confident misses and false alarms per label, with their text and evidence."""
     chosen: dict[str, dict[str, list[int]]] = {}
     for j, label in enumerate(LABELS):
@@ -334,12 +361,24 @@ def evaluate(
     replicates = bootstrap_replicates(notes.labels, predictions, slices, resamples, seed)
     thresholds = {label: float(scorer.thresholds[label]) for label in LABELS}
     label_section = {
-        label: label_figures(label, notes.labels[:, j], predictions.probabilities[:, j],
-                             thresholds[label], replicates, prevalence.get(label))
+        label: label_figures(
+            label,
+            notes.labels[:, j],
+            predictions.probabilities[:, j],
+            thresholds[label],
+            replicates,
+            prevalence.get(label),
+        )
         for j, label in enumerate(LABELS)
     }
-    rcrp = route_view(notes.ids, notes.sources, notes.labels, predictions.probabilities,
-                      predictions.routes, thresholds["threat_to_life"])
+    rcrp = route_view(
+        notes.ids,
+        notes.sources,
+        notes.labels,
+        predictions.probabilities,
+        predictions.routes,
+        thresholds["threat_to_life"],
+    )
     for name in ("threat_to_life_missed", "route_agreement"):
         bounds = interval(replicates[("rcrp", name)]) if replicates else None
         rcrp[f"{name}_ci"] = list(bounds) if bounds else None
@@ -359,7 +398,6 @@ def evaluate(
         "gates": [],
     }
     return Evaluation(figures, replicates, predictions, notes)
-
 
 
 def _plain(value):

@@ -48,8 +48,14 @@ def load_counterfactuals(path: Path) -> NoteSet:
             first[group] = (source, attribute, set())
         seen_at, group_attribute, values = first[group]
         if attribute != group_attribute:
-            problems.append(Problem(file, int(line), f"group {group!r} swaps {attribute!r} here "
-                                    f"but {group_attribute!r} at {seen_at}; one attribute a group"))
+            problems.append(
+                Problem(
+                    file,
+                    int(line),
+                    f"group {group!r} swaps {attribute!r} here "
+                    f"but {group_attribute!r} at {seen_at}; one attribute a group",
+                )
+            )
         if value in values:
             problems.append(Problem(file, int(line), f"group {group!r} has value {value!r} twice"))
         values.add(value)
@@ -57,8 +63,9 @@ def load_counterfactuals(path: Path) -> NoteSet:
     for group, (seen_at, _, _) in first.items():
         if sizes[group] < 2:
             file, _, line = seen_at.rpartition(":")
-            problems.append(Problem(file, int(line), f"group {group!r} has one note; a swap "
-                                    "needs at least two"))
+            problems.append(
+                Problem(file, int(line), f"group {group!r} has one note; a swap needs at least two")
+            )
     if problems:
         raise DataError(sorted(problems, key=lambda p: (p.path, p.line or 0)))
     return notes
@@ -104,8 +111,7 @@ def fairness_figures(
     members: dict[str, list[int]] = defaultdict(list)
     for i, group in enumerate(notes.extra["group"]):
         members[group].append(i)
-    attributes = _attribute_order({notes.extra["attribute"][rows[0]]
-                                   for rows in members.values()})
+    attributes = _attribute_order({notes.extra["attribute"][rows[0]] for rows in members.values()})
     findings: list[dict] = []
     for group, rows in members.items():
         attribute = notes.extra["attribute"][rows[0]]
@@ -113,33 +119,45 @@ def fairness_figures(
             p = predictions.probabilities[rows, j]
             flags = predictions.flagged[rows, j]
             low, high = rows[int(np.argmin(p))], rows[int(np.argmax(p))]
-            findings.append({
-                "label": label, "attribute": attribute, "group": group,
-                "delta": float(p.max() - p.min()),
-                "flag_flip": bool(flags.any() and not flags.all()),
-                "threshold": float(scorer.thresholds[label]),
-                "low": _variant(notes, predictions, low, j),
-                "high": _variant(notes, predictions, high, j),
-            })
+            findings.append(
+                {
+                    "label": label,
+                    "attribute": attribute,
+                    "group": group,
+                    "delta": float(p.max() - p.min()),
+                    "flag_flip": bool(flags.any() and not flags.all()),
+                    "threshold": float(scorer.thresholds[label]),
+                    "low": _variant(notes, predictions, low, j),
+                    "high": _variant(notes, predictions, high, j),
+                }
+            )
     labels = {}
     for label in LABELS:
         mine = [f for f in findings if f["label"] == label]
         labels[label] = {
             **_summary(mine, tolerance),
-            "by_attribute": {a: _summary([f for f in mine if f["attribute"] == a], tolerance)
-                             for a in attributes},
+            "by_attribute": {
+                a: _summary([f for f in mine if f["attribute"] == a], tolerance) for a in attributes
+            },
         }
     overall = _summary(findings, tolerance)
     failures = [f for f in findings if f["flag_flip"] or f["delta"] > tolerance]
     failures.sort(key=lambda f: (-f["flag_flip"], -f["delta"], f["group"], f["label"]))
     ranked = sorted(findings, key=lambda f: (-f["delta"], f["group"], f["label"]))
     return {
-        "file": None if path is None else {
-            "path": str(path), "sha256": sha256_file(Path(path)), "notes": len(notes),
-            "groups": len(members)},
+        "file": None
+        if path is None
+        else {
+            "path": str(path),
+            "sha256": sha256_file(Path(path)),
+            "notes": len(notes),
+            "groups": len(members),
+        },
         "tolerance": tolerance,
-        "attributes": {a: sum(notes.extra["attribute"][rows[0]] == a
-                              for rows in members.values()) for a in attributes},
+        "attributes": {
+            a: sum(notes.extra["attribute"][rows[0]] == a for rows in members.values())
+            for a in attributes
+        },
         "max_delta": overall["max_delta"],
         "flag_flips": overall["flag_flips"],
         "over_tolerance": overall["over_tolerance"],
@@ -156,5 +174,11 @@ def evaluate_fairness(scorer: Scorer, path: Path, tolerance: float = TOLERANCE) 
     return fairness_figures(scorer, load_counterfactuals(path), path=path, tolerance=tolerance)
 
 
-__all__ = ["BUNDLED", "TOLERANCE", "DataError", "evaluate_fairness", "fairness_figures",
-           "load_counterfactuals"]
+__all__ = [
+    "BUNDLED",
+    "TOLERANCE",
+    "DataError",
+    "evaluate_fairness",
+    "fairness_figures",
+    "load_counterfactuals",
+]

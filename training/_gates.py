@@ -18,8 +18,13 @@ from model import LABELS
 from ._compare import label_value
 from ._evaluate import AT_THRESHOLD, PREVALENCE_METRICS, THRESHOLD_FREE_METRICS
 
-OPERATORS = {">=": operator.ge, "<=": operator.le, ">": operator.gt, "<": operator.lt,
-             "==": lambda a, b: math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)}
+OPERATORS = {
+    ">=": operator.ge,
+    "<=": operator.le,
+    ">": operator.gt,
+    "<": operator.lt,
+    "==": lambda a, b: math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12),
+}
 ALIASES = {"ppv": "precision", "sensitivity": "recall", "auc": "roc_auc"}
 INTERVAL_SUFFIXES = ("_ci_low", "_ci_high")
 RCRP_SCOPE = "rcrp"
@@ -61,8 +66,9 @@ def parse_gate(expression: str) -> Gate:
     scope, metric, op, value = match.groups()
     scopes = (*LABELS, RCRP_SCOPE, FAIRNESS_SCOPE)
     if scope not in scopes:
-        raise GateError(f"gate {expression!r}: unknown label {scope!r}; use one of "
-                        f"{', '.join(scopes)}")
+        raise GateError(
+            f"gate {expression!r}: unknown label {scope!r}; use one of {', '.join(scopes)}"
+        )
     end = None
     if scope == RCRP_SCOPE:
         known = RCRP_METRICS
@@ -75,8 +81,10 @@ def parse_gate(expression: str) -> Gate:
                 metric, end = metric[: -len(suffix)], suffix[1:]
         metric = ALIASES.get(metric, metric)
     if metric not in known:
-        raise GateError(f"gate {expression!r}: unknown metric {metric!r} for {scope}; use one of "
-                        f"{', '.join(known)}")
+        raise GateError(
+            f"gate {expression!r}: unknown metric {metric!r} for {scope}; use one of "
+            f"{', '.join(known)}"
+        )
     return Gate(expression.strip(), scope, metric, end, op, float(value))
 
 
@@ -105,6 +113,7 @@ def check_gates(gates: list[Gate], figures: dict) -> list[dict]:
         else:
             verdict = "passed" if passed else "failed"
             message = f"gate {verdict}: {gate.expression} (measured {value:.4g})"
-        results.append({"gate": gate.expression, "measured": value, "passed": passed,
-                        "message": message})
+        results.append(
+            {"gate": gate.expression, "measured": value, "passed": passed, "message": message}
+        )
     return results

@@ -39,10 +39,20 @@ def reliability_diagram(bins: list[dict], label: str) -> str:
     used = [b for b in bins if b["count"]]
     if used:
         sizes = np.array([b["count"] for b in used], dtype=float)
-        axes.plot([b["mean_probability"] for b in used], [b["observed_rate"] for b in used],
-                  color=NEGATIVE, linewidth=1)
-        axes.scatter([b["mean_probability"] for b in used], [b["observed_rate"] for b in used],
-                     s=20 + 180 * sizes / sizes.max(), color=NEGATIVE, zorder=3, label="bins")
+        axes.plot(
+            [b["mean_probability"] for b in used],
+            [b["observed_rate"] for b in used],
+            color=NEGATIVE,
+            linewidth=1,
+        )
+        axes.scatter(
+            [b["mean_probability"] for b in used],
+            [b["observed_rate"] for b in used],
+            s=20 + 180 * sizes / sizes.max(),
+            color=NEGATIVE,
+            zorder=3,
+            label="bins",
+        )
     axes.set_xlim(0, 1)
     axes.set_ylim(0, 1)
     axes.set_xlabel("mean predicted probability", fontsize=8)
@@ -52,8 +62,12 @@ def reliability_diagram(bins: list[dict], label: str) -> str:
 
 
 def precision_recall(
-    y: np.ndarray, probability: np.ndarray, threshold: float, label: str,
-    name: str = "this model", other: tuple[np.ndarray, float, str] | None = None,
+    y: np.ndarray,
+    probability: np.ndarray,
+    threshold: float,
+    label: str,
+    name: str = "this model",
+    other: tuple[np.ndarray, float, str] | None = None,
 ) -> str:
     """The precision-recall curve with the model's operating point (and another model's)."""
     figure, axes = _figure(f"{label}: precision-recall")
@@ -67,8 +81,15 @@ def precision_recall(
             flagged = scores >= limit
             tp = int((flagged & (y == 1)).sum())
             if flagged.sum():
-                axes.scatter([tp / y.sum()], [tp / flagged.sum()], color=colour, marker="o",
-                             s=40, zorder=3, edgecolor="black")
+                axes.scatter(
+                    [tp / y.sum()],
+                    [tp / flagged.sum()],
+                    color=colour,
+                    marker="o",
+                    s=40,
+                    zorder=3,
+                    edgecolor="black",
+                )
         axes.legend(fontsize=7, loc="lower left")
     axes.set_xlim(0, 1.01)
     axes.set_ylim(0, 1.01)
@@ -83,8 +104,9 @@ def score_histogram(y: np.ndarray, probability: np.ndarray, threshold: float, la
     edges = np.linspace(0, 1, 21)
     axes.hist(probability[y == 0], bins=edges, alpha=0.6, color=NEGATIVE, label="true 0")
     axes.hist(probability[y == 1], bins=edges, alpha=0.6, color=POSITIVE, label="true 1")
-    axes.axvline(threshold, color="black", linestyle="--", linewidth=1,
-                 label=f"threshold {threshold:.3g}")
+    axes.axvline(
+        threshold, color="black", linestyle="--", linewidth=1, label=f"threshold {threshold:.3g}"
+    )
     axes.set_yscale("log")
     axes.set_xlabel("probability", fontsize=8)
     axes.set_ylabel("notes (log scale)", fontsize=8)

@@ -35,8 +35,12 @@ def threat_to_life_missed(labels: np.ndarray, suggested: list[str]) -> np.ndarra
 
 
 def route_view(
-    ids: list[str], sources: list[str], labels: np.ndarray, probabilities: np.ndarray,
-    suggested: list[str], threshold: float,
+    ids: list[str],
+    sources: list[str],
+    labels: np.ndarray,
+    probabilities: np.ndarray,
+    suggested: list[str],
+    threshold: float,
 ) -> dict:
     truth = true_routes(labels)
     confusion = {t: dict.fromkeys(ROUTES, 0) for t in ROUTES}

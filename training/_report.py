@@ -42,8 +42,11 @@ def with_interval(estimate: dict | None, digits: int = 3) -> Markup:
 
 def highlight(text: str, evidence: list[dict]) -> Markup:
     """The note, escaped, with evidence spans wrapped in <mark> (negated cues struck through)."""
-    spans = sorted((e["start"], e["end"], bool(e["negated"])) for e in evidence
-                   if 0 <= e["start"] < e["end"] <= len(text))
+    spans = sorted(
+        (e["start"], e["end"], bool(e["negated"]))
+        for e in evidence
+        if 0 <= e["start"] < e["end"] <= len(text)
+    )
     merged: list[list] = []
     for start, end, negated in spans:
         if merged and start < merged[-1][1]:
@@ -87,14 +90,18 @@ def _plots(evaluation: Evaluation, other: Evaluation | None) -> dict[str, dict[s
         threshold = figures["labels"][label]["threshold"]
         versus = None
         if other is not None:
-            versus = (other.predictions.probabilities[:, j],
-                      other.figures["labels"][label]["threshold"],
-                      _name(other.figures["model"]))
+            versus = (
+                other.predictions.probabilities[:, j],
+                other.figures["labels"][label]["threshold"],
+                _name(other.figures["model"]),
+            )
         plots[label] = {
-            "reliability": reliability_diagram(figures["labels"][label]["calibration"]["bins"],
-                                               label),
-            "precision_recall": precision_recall(y, probability, threshold, label,
-                                                 _name(figures["model"]), versus),
+            "reliability": reliability_diagram(
+                figures["labels"][label]["calibration"]["bins"], label
+            ),
+            "precision_recall": precision_recall(
+                y, probability, threshold, label, _name(figures["model"]), versus
+            ),
             "histogram": score_histogram(y, probability, threshold, label),
         }
     return plots

@@ -14,8 +14,12 @@ import numpy as np
 MAX_CATEGORIES = 40
 MAX_VALUE_CHARS = 40
 LENGTH_COLUMN = "length_words"
-LENGTH_BUCKETS = ((0, 20, "<=20 words"), (21, 40, "21-40 words"), (41, 60, "41-60 words"),
-                  (61, None, ">60 words"))
+LENGTH_BUCKETS = (
+    (0, 20, "<=20 words"),
+    (21, 40, "21-40 words"),
+    (41, 60, "41-60 words"),
+    (61, None, ">60 words"),
+)
 MISSING = "(missing)"
 NO_TAGS = "(none)"
 

@@ -12,8 +12,11 @@ from ..schemas import ReloadRequest, ReloadResponse, error_responses
 router = APIRouter(prefix="/v1/admin", tags=["admin"], dependencies=[Depends(utf8_body)])
 
 
-@router.post("/reload", response_model=ReloadResponse,
-             responses=error_responses(400, 401, 403, 404, 409, 413, 415, 422))
+@router.post(
+    "/reload",
+    response_model=ReloadResponse,
+    responses=error_responses(400, 401, 403, 404, 409, 413, 415, 422),
+)
 def reload_model(
     request: Request, _role: AdminRole, holder: HolderDep, body: ReloadRequest | None = None
 ) -> dict:
@@ -26,9 +29,14 @@ def reload_model(
         outcome = holder.reload(body.version if body else None, trigger="api")
     except ReloadError as error:
         serving = holder.version or "none"
-        raise HTTPException(404 if error.missing else 409,
-                            f"{error.reason}; still serving {serving}") from None
+        raise HTTPException(
+            404 if error.missing else 409, f"{error.reason}; still serving {serving}"
+        ) from None
     request.state.model_version = outcome.version
-    return {"request_id": request.state.request_id, "status": "reloaded",
-            "version": outcome.version, "previous": outcome.previous,
-            "seconds": round(outcome.seconds, 3)}
+    return {
+        "request_id": request.state.request_id,
+        "status": "reloaded",
+        "version": outcome.version,
+        "previous": outcome.previous,
+        "seconds": round(outcome.seconds, 3),
+    }

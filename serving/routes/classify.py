@@ -35,13 +35,15 @@ INLINE_MAX_CHARS = 2_000  # about 2.5 ms of model time; longer notes use the thr
 
 def check_lengths(notes: list[ClassifyRequest], settings: Settings) -> None:
     if len(notes) > settings.max_batch:
-        raise HTTPException(422, f"notes: at most {settings.max_batch} notes per batch, "
-                                 f"got {len(notes)}")
+        raise HTTPException(
+            422, f"notes: at most {settings.max_batch} notes per batch, got {len(notes)}"
+        )
     for position, note in enumerate(notes):
         if len(note.text) > settings.max_text_chars:
             where = f"notes.{position}.text" if len(notes) > 1 else "text"
-            raise HTTPException(422, f"{where}: at most {settings.max_text_chars} characters, "
-                                     f"got {len(note.text)}")
+            raise HTTPException(
+                422, f"{where}: at most {settings.max_text_chars} characters, got {len(note.text)}"
+            )
 
 
 def note_result(result: ClassifyResult, request_id: str, call_id: str | None) -> dict:
@@ -92,9 +94,13 @@ def classify_batch(
     batch_id = request.state.request_id
     ids = [f"{batch_id}.{i}" for i in range(len(body.notes))]
     results = classify_notes(body.notes, ids, request, classifier)
-    return json_response({
-        "request_id": batch_id,
-        "model": {"name": classifier.name, "version": classifier.version},
-        "results": [note_result(r, i, n.call_id) for r, i, n in zip(results, ids, body.notes,
-                                                                      strict=True)],
-    })
+    return json_response(
+        {
+            "request_id": batch_id,
+            "model": {"name": classifier.name, "version": classifier.version},
+            "results": [
+                note_result(r, i, n.call_id)
+                for r, i, n in zip(results, ids, body.notes, strict=True)
+            ],
+        }
+    )

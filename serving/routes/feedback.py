@@ -23,15 +23,25 @@ router = APIRouter(prefix="/v1/feedback", tags=["feedback"], dependencies=[Depen
 
 
 def unavailable(error: StoreUnavailable) -> HTTPException:
-    return HTTPException(503, f"{error}; the feedback was not stored, classification is "
-                              "unaffected; retry later")
+    return HTTPException(
+        503, f"{error}; the feedback was not stored, classification is unaffected; retry later"
+    )
 
 
-@router.post("", status_code=201, response_model=FeedbackResponse,
-             responses=error_responses(400, 401, 403, 404, 413, 415, 422, 503))
+@router.post(
+    "",
+    status_code=201,
+    response_model=FeedbackResponse,
+    responses=error_responses(400, 401, 403, 404, 413, 415, 422, 503),
+)
 def add_feedback(
-    body: FeedbackRequest, request: Request, _role: HandlerRole, settings: SettingsDep,
-    store: StoreDep, recent: RecentDep, holder: HolderDep,
+    body: FeedbackRequest,
+    request: Request,
+    _role: HandlerRole,
+    settings: SettingsDep,
+    store: StoreDep,
+    recent: RecentDep,
+    holder: HolderDep,
 ) -> dict:
     """Store the handler's labels (and route taken, comment) for a classified note."""
     remembered = recent.find(body.request_id, body.call_id)
@@ -40,29 +50,49 @@ def add_feedback(
     elif remembered is not None:
         text, text_from = remembered.text, "recent"
     else:
-        raise HTTPException(404, "this server holds no recent note for that request_id/call_id "
-                                 "(it may have expired or been classified by another replica); "
-                                 "send the note as 'text' with the feedback")
+        raise HTTPException(
+            404,
+            "this server holds no recent note for that request_id/call_id "
+            "(it may have expired or been classified by another replica); "
+            "send the note as 'text' with the feedback",
+        )
     if len(text) > settings.max_text_chars:
-        raise HTTPException(422, f"text: at most {settings.max_text_chars} characters, "
-                                 f"got {len(text)}")
+        raise HTTPException(
+            422, f"text: at most {settings.max_text_chars} characters, got {len(text)}"
+        )
     version = remembered.model_version if remembered else holder.version
     try:
-        feedback_id = store.add(NewFeedback(
-            text=text, labels=body.labels.model_dump(), request_id=body.request_id,
-            call_id=body.call_id or (remembered.call_id if remembered else None),
-            route_taken=body.route_taken, comment=body.comment, model_version=version,
-        ))
+        feedback_id = store.add(
+            NewFeedback(
+                text=text,
+                labels=body.labels.model_dump(),
+                request_id=body.request_id,
+                call_id=body.call_id or (remembered.call_id if remembered else None),
+                route_taken=body.route_taken,
+                comment=body.comment,
+                model_version=version,
+            )
+        )
     except StoreUnavailable as error:
         raise unavailable(error) from None
-    return {"feedback_id": feedback_id, "request_id": request.state.request_id,
-            "text_from": text_from}
+    return {
+        "feedback_id": feedback_id,
+        "request_id": request.state.request_id,
+        "text_from": text_from,
+    }
 
 
-@router.get("/export", response_class=StreamingResponse,
-            responses={200: {"content": {"application/x-ndjson": {}},
-                             "description": "One labelled note per line."},
-                       **error_responses(401, 403, 503)})
+@router.get(
+    "/export",
+    response_class=StreamingResponse,
+    responses={
+        200: {
+            "content": {"application/x-ndjson": {}},
+            "description": "One labelled note per line.",
+        },
+        **error_responses(401, 403, 503),
+    },
+)
 def export_feedback(_role: AnalystRole, store: StoreDep) -> StreamingResponse:
     """All feedback as JSONL that ``rightcall train --data FILE`` accepts as it is:
     ``id``, ``text``, one 0/1 column per label, ``source``, ``group`` and provenance."""
@@ -76,5 +106,8 @@ def export_feedback(_role: AnalystRole, store: StoreDep) -> StreamingResponse:
             yield json.dumps(record, ensure_ascii=False) + "\n"
 
     stamp = datetime.now(UTC).strftime("%Y%m%d-%H%M%S")
-    return StreamingResponse(lines(), media_type="application/x-ndjson", headers={
-        "Content-Disposition": f'attachment; filename="rightcall-feedback-{stamp}.jsonl"'})
+    return StreamingResponse(
+        lines(),
+        media_type="application/x-ndjson",
+        headers={"Content-Disposition": f'attachment; filename="rightcall-feedback-{stamp}.jsonl"'},
+    )

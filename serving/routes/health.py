@@ -24,6 +24,12 @@ def readyz(request: Request, holder: HolderDep) -> JSONResponse:
     shape; why a model was refused is in the log (``model_load_refused``)."""
     version = holder.version
     if version is None:
-        return JSONResponse({"status": "not ready", "error": "no verified model is loaded",
-                             "request_id": request_id_of(request)}, 503)
+        return JSONResponse(
+            {
+                "status": "not ready",
+                "error": "no verified model is loaded",
+                "request_id": request_id_of(request),
+            },
+            503,
+        )
     return JSONResponse({"status": "ready", "model_version": version})

@@ -15,15 +15,27 @@ from tests.conftest import REPO
 
 BENCHMARKS = REPO / "benchmarks"
 TIMEOUT = 900  # seconds; bounds a hung script on a busy machine
-COMMON_KEYS = {"benchmark", "created", "git_commit", "machine", "settings", "load_before",
-               "load_after"}
+COMMON_KEYS = {
+    "benchmark",
+    "created",
+    "git_commit",
+    "machine",
+    "settings",
+    "load_before",
+    "load_after",
+}
 
 pytestmark = pytest.mark.slow
 
 
 def run_script(name: str, *args: str) -> None:
-    completed = subprocess.run([sys.executable, str(BENCHMARKS / f"{name}.py"), *args],
-                               cwd=REPO, capture_output=True, text=True, timeout=TIMEOUT)
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / f"{name}.py"), *args],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=TIMEOUT,
+    )
     assert completed.returncode == 0, completed.stdout[-3000:] + completed.stderr[-3000:]
 
 
@@ -37,12 +49,27 @@ def read(path: Path, benchmark: str) -> dict:
 
 def test_api_benchmark_drives_a_real_server(models_dir, tmp_path):
     out = tmp_path / "api.json"
-    run_script("api", "--models", str(models_dir), "--workers", "1", "2", "--concurrency", "2",
-               "--duration", "1", "--warmup", "0.5", "--out", str(out))
+    run_script(
+        "api",
+        "--models",
+        str(models_dir),
+        "--workers",
+        "1",
+        "2",
+        "--concurrency",
+        "2",
+        "--duration",
+        "1",
+        "--warmup",
+        "0.5",
+        "--out",
+        str(out),
+    )
     document = read(out, "api")
     runs = document["runs"]
     assert {(r["workers"], r["endpoint"]) for r in runs} == {
-        (w, e) for w in (1, 2) for e in ("classify", "healthz")}
+        (w, e) for w in (1, 2) for e in ("classify", "healthz")
+    }
     for r in runs:
         assert r["requests"] > 0 and sum(r["errors"].values()) == 0
         assert set(r["latency_ms"]) >= {"p50", "p95", "p99"}
@@ -54,17 +81,31 @@ def test_api_benchmark_drives_a_real_server(models_dir, tmp_path):
 
 def test_inference_benchmark_measures_rightcall_and_baselines(models_dir, tmp_path):
     out = tmp_path / "inference.json"
-    run_script("inference", "--models", str(models_dir), "--quick", "--notes", "300",
-               "--latency-notes", "60", "--train-limit", "400", "--epochs", "1",
-               "--out", str(out))
+    run_script(
+        "inference",
+        "--models",
+        str(models_dir),
+        "--quick",
+        "--notes",
+        "300",
+        "--latency-notes",
+        "60",
+        "--train-limit",
+        "400",
+        "--epochs",
+        "1",
+        "--out",
+        str(out),
+    )
     document = read(out, "inference")
     systems = document["systems"]
     assert set(systems) == {"rightcall", "sklearn-tfidf-lr", "spacy-textcat-bow"}
     for entry in systems.values():
         assert set(entry["quality"]["labels"]) == set(LABELS)
         assert 0 <= entry["quality"]["macro_f1"] <= 1
-        assert entry["quality"]["notes"] == len((REPO / "data/corpus/test.jsonl")
-                                                .read_text().splitlines())
+        assert entry["quality"]["notes"] == len(
+            (REPO / "data/corpus/test.jsonl").read_text().splitlines()
+        )
         assert entry["latency_ms"]["n"] == 60
         assert entry["batch"]["notes"] == 300
     rightcall = systems["rightcall"]
@@ -76,20 +117,30 @@ def test_inference_benchmark_measures_rightcall_and_baselines(models_dir, tmp_pa
 
 def test_training_scale_benchmark_trains_in_a_child(tmp_path):
     out = tmp_path / "training_scale.json"
-    run_script("training_scale", "--quick", "--sizes", "200", "--dev-test-notes", "200",
-               "--out", str(out))
+    run_script(
+        "training_scale", "--quick", "--sizes", "200", "--dev-test-notes", "200", "--out", str(out)
+    )
     document = read(out, "training_scale")
     [size] = document["sizes"]
     assert size["train_notes"] == 200 and size["repeated_notes"] == 0
     assert size["peak_rss_mib"] > 0 and size["wall_seconds"] > 0
     assert {"analysing notes", "fitting features", "tuning thresholds on dev"} <= set(
-        size["steps_seconds"])
+        size["steps_seconds"]
+    )
     assert set(size["test_metrics"]) == set(LABELS)
 
 
 def test_run_all_runs_footprint_and_summarises(models_dir, tmp_path):
-    run_script("run_all", "--quick", "--only", "footprint", "--models", str(models_dir),
-               "--results", str(tmp_path))
+    run_script(
+        "run_all",
+        "--quick",
+        "--only",
+        "footprint",
+        "--models",
+        str(models_dir),
+        "--results",
+        str(tmp_path),
+    )
     footprint = read(tmp_path / "footprint.quick.json", "footprint")
     assert footprint["disk"]["files"]["model.joblib"] > 0
     assert footprint["cold_start"]["runs"][0]["ready_seconds"] > 0

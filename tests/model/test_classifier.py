@@ -143,5 +143,6 @@ def test_direct_tfidf_rows_match_scikit_learn(classifier):
     words = space.words.transform([" ".join(feature_words(a).words) for a in analyses])
     chars = space.chars.transform([char_text(t, a) for t, a in zip(texts, analyses, strict=True)])
     np.testing.assert_allclose(ours[:, : space.word_width], words.toarray(), atol=1e-6)
-    np.testing.assert_allclose(ours[:, space.word_width : space.cue_offset], chars.toarray(),
-                               atol=1e-6)
+    np.testing.assert_allclose(
+        ours[:, space.word_width : space.cue_offset], chars.toarray(), atol=1e-6
+    )

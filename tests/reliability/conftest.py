@@ -30,8 +30,12 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def wait_for(predicate: Callable[[], bool], timeout: float, what: str,
-             process: subprocess.Popen | None = None) -> None:
+def wait_for(
+    predicate: Callable[[], bool],
+    timeout: float,
+    what: str,
+    process: subprocess.Popen | None = None,
+) -> None:
     """Poll ``predicate`` until it holds; fail after ``timeout`` or if ``process`` exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -65,8 +69,9 @@ def stop(process: subprocess.Popen) -> None:
 
 
 @contextlib.contextmanager
-def rightcall_serve(models: Path, workdir: Path, database: Path, log_name: str = "server.log",
-                    **env: str) -> Iterator[Server]:
+def rightcall_serve(
+    models: Path, workdir: Path, database: Path, log_name: str = "server.log", **env: str
+) -> Iterator[Server]:
     """`rightcall serve` in local mode on a free loopback port, ready to classify; stopped
     (SIGTERM, then SIGKILL) on the way out whatever the test did to it."""
     port = free_port()
@@ -76,14 +81,27 @@ def rightcall_serve(models: Path, workdir: Path, database: Path, log_name: str =
     rightcall = Path(sys.executable).with_name("rightcall")
     with log.open("ab") as sink:
         process = subprocess.Popen(
-            [str(rightcall), "serve", "--host", "127.0.0.1", "--port", str(port),
-             "--models", str(models)],
-            cwd=workdir, env=environment, stdout=sink, stderr=subprocess.STDOUT)
+            [
+                str(rightcall),
+                "serve",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--models",
+                str(models),
+            ],
+            cwd=workdir,
+            env=environment,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
     server = Server(process, f"http://127.0.0.1:{port}", log)
     try:
         with httpx.Client(base_url=server.base_url, timeout=10) as client:
-            wait_for(lambda: client.get("/readyz").status_code == 200, START_TIMEOUT,
-                     "/readyz", process)
+            wait_for(
+                lambda: client.get("/readyz").status_code == 200, START_TIMEOUT, "/readyz", process
+            )
         yield server
     finally:
         stop(process)

@@ -34,16 +34,17 @@ def edit_manifest(version: Path, change: Callable[[dict], None]) -> None:
 
 def other_labels(version: Path) -> None:
     """As a model trained for another label set would record it (labels and thresholds)."""
+
     def change(manifest: dict) -> None:
         manifest["labels"] = ["mental_health", "crime", "fire_risk"]
         manifest["thresholds"] = {"mental_health": 0.5, "crime": 0.5, "fire_risk": 0.5}
+
     edit_manifest(version, change)
 
 
 def reordered_labels(version: Path) -> None:
     """The same labels in another order: every score would land on the wrong label."""
-    edit_manifest(version, lambda m: m.update(labels=["crime", "mental_health",
-                                                      "threat_to_life"]))
+    edit_manifest(version, lambda m: m.update(labels=["crime", "mental_health", "threat_to_life"]))
 
 
 def no_manifest(version: Path) -> None:
@@ -104,8 +105,7 @@ def refusals(caplog) -> list[dict]:
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES)
-def test_refused_at_start_the_server_stays_up_and_not_ready(breakage, model_path, tmp_path,
-                                                            caplog):
+def test_refused_at_start_the_server_stays_up_and_not_ready(breakage, model_path, tmp_path, caplog):
     models = tmp_path / "models"
     models.mkdir()
     broken_copy(model_path, models, "v-broken", breakage)
@@ -124,8 +124,9 @@ def test_refused_at_start_the_server_stays_up_and_not_ready(breakage, model_path
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES)
-def test_refused_at_reload_the_old_model_keeps_serving(breakage, private_models, classifier,
-                                                       tmp_path, caplog):
+def test_refused_at_reload_the_old_model_keeps_serving(
+    breakage, private_models, classifier, tmp_path, caplog
+):
     caplog.set_level(logging.INFO, logger="rightcall")
     with TestClient(create_app(make_settings(tmp_path, private_models))) as client:
         before = client.post("/v1/classify", json={"text": PROBE}).json()

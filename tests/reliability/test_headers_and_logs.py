@@ -28,8 +28,11 @@ def calls(note: str) -> list[tuple[str, str, dict | None]]:
         ("POST", "/v1/classify", {"text": note, "call_id": f"C-{note[:20]}"}),
         ("POST", "/v1/classify/batch", {"notes": [{"text": note}, {"text": note + " again"}]}),
         ("GET", "/v1/model", None),
-        ("POST", "/v1/feedback", {"call_id": "C-1", "text": note, "labels": LABELS,
-                                  "comment": note}),
+        (
+            "POST",
+            "/v1/feedback",
+            {"call_id": "C-1", "text": note, "labels": LABELS, "comment": note},
+        ),
         ("GET", "/v1/feedback/export", None),
         ("POST", "/v1/admin/reload", None),
     ]
@@ -37,24 +40,36 @@ def calls(note: str) -> list[tuple[str, str, dict | None]]:
 
 @pytest.fixture(scope="module")
 def keyed(shared_models, tmp_path_factory):
-    settings = make_settings(tmp_path_factory.mktemp("headers"), shared_models,
-                             api_keys=API_KEYS)
+    settings = make_settings(tmp_path_factory.mktemp("headers"), shared_models, api_keys=API_KEYS)
     with TestClient(create_app(settings)) as client:
         yield client
 
 
-@pytest.mark.parametrize(("method", "path", "body"), calls(NOTE),
-                         ids=[f"{m} {p}" for m, p, _ in calls(NOTE)])
+@pytest.mark.parametrize(
+    ("method", "path", "body"), calls(NOTE), ids=[f"{m} {p}" for m, p, _ in calls(NOTE)]
+)
 def test_no_api_answer_is_cached_errors_included(keyed, method, path, body):
     answers = {
         "ok": keyed.request(method, path, json=body, headers=headers("admin")),
         "no key": keyed.request(method, path, json=body),
-        "wrong role": keyed.request(method, path, json=body, headers=headers("analyst")
-                                    if path != "/v1/model" else {"X-API-Key": "x" * 20}),
-        "bad body": keyed.request(method, path, content=b"{", headers={
-            **headers("admin"), "content-type": "application/json"}),
-        "too large": keyed.request(method, path, content=b"x" * (2 << 20), headers={
-            **headers("admin"), "content-type": "application/json"}),
+        "wrong role": keyed.request(
+            method,
+            path,
+            json=body,
+            headers=headers("analyst") if path != "/v1/model" else {"X-API-Key": "x" * 20},
+        ),
+        "bad body": keyed.request(
+            method,
+            path,
+            content=b"{",
+            headers={**headers("admin"), "content-type": "application/json"},
+        ),
+        "too large": keyed.request(
+            method,
+            path,
+            content=b"x" * (2 << 20),
+            headers={**headers("admin"), "content-type": "application/json"},
+        ),
     }
     for kind, response in answers.items():
         assert response.headers["cache-control"] == "no-store", (kind, response.status_code)
@@ -72,8 +87,11 @@ def test_unknown_api_paths_and_the_last_resort_500_carry_the_headers(shared_mode
 
     app.add_api_route("/v1/explode", explode)
     with TestClient(app, raise_server_exceptions=False) as client:
-        for response in (client.get("/v1/explode"), client.get("/v1/nothing-here"),
-                         client.delete("/v1/classify")):
+        for response in (
+            client.get("/v1/explode"),
+            client.get("/v1/nothing-here"),
+            client.delete("/v1/classify"),
+        ):
             assert response.status_code in (500, 404, 405)
             assert response.headers["cache-control"] == "no-store"
             assert response.headers["x-content-type-options"] == "nosniff"
@@ -103,8 +121,12 @@ def test_no_log_record_holds_the_note_whatever_the_request(shared_models, tmp_pa
     """The marker goes into every field that can hold a note, into paths, queries, headers
     and keys, through successes and every kind of failure; then every record is searched."""
     caplog.set_level(logging.DEBUG)
-    down = make_settings(tmp_path, shared_models, api_keys=API_KEYS,
-                         database_url=f"sqlite:///{tmp_path}/a-file/feedback.db")
+    down = make_settings(
+        tmp_path,
+        shared_models,
+        api_keys=API_KEYS,
+        database_url=f"sqlite:///{tmp_path}/a-file/feedback.db",
+    )
     (tmp_path / "a-file").write_text("in the way")
     up = make_settings(tmp_path, shared_models, api_keys=API_KEYS)
     requests = 0
@@ -114,21 +136,39 @@ def test_no_log_record_holds_the_note_whatever_the_request(shared_models, tmp_pa
                 for method, path, body in calls(note):
                     for key in (headers("admin"), headers("analyst"), {"X-API-Key": MARKER}):
                         content = json.dumps(body, ensure_ascii=True).encode() if body else b""
-                        client.request(method, f"{path}?q={MARKER}", content=content,
-                                       headers={**key, "content-type": "application/json",
-                                                "X-Call-Note": MARKER, "User-Agent": MARKER})
+                        client.request(
+                            method,
+                            f"{path}?q={MARKER}",
+                            content=content,
+                            headers={
+                                **key,
+                                "content-type": "application/json",
+                                "X-Call-Note": MARKER,
+                                "User-Agent": MARKER,
+                            },
+                        )
                         requests += 1
             client.get(f"/v1/{MARKER}")
-            client.post("/v1/classify", content=f'{{"text": "{MARKER}'.encode(),
-                        headers={**headers("handler"), "content-type": "application/json"})
-            client.post("/v1/classify", content=f'{{"text": "{MARKER}"}}'.encode() + b"\xff",
-                        headers={**headers("handler"), "content-type": "application/json"})
-            client.post("/v1/classify", content=f'{{"{MARKER}": 1}}'.encode(),
-                        headers={**headers("handler"), "content-type": "application/json"})
+            client.post(
+                "/v1/classify",
+                content=f'{{"text": "{MARKER}'.encode(),
+                headers={**headers("handler"), "content-type": "application/json"},
+            )
+            client.post(
+                "/v1/classify",
+                content=f'{{"text": "{MARKER}"}}'.encode() + b"\xff",
+                headers={**headers("handler"), "content-type": "application/json"},
+            )
+            client.post(
+                "/v1/classify",
+                content=f'{{"{MARKER}": 1}}'.encode(),
+                headers={**headers("handler"), "content-type": "application/json"},
+            )
             requests += 4
     lines = server_lines(caplog)
-    logged = sum(r.name == "rightcall.serving" and r.getMessage() == "request"
-                 for r in caplog.records)
+    logged = sum(
+        r.name == "rightcall.serving" and r.getMessage() == "request" for r in caplog.records
+    )
     assert logged == requests  # every request was logged, and searched
     leaks = [line[:300] for line in lines if MARKER in line]
     assert not leaks, leaks[:3]

@@ -44,8 +44,11 @@ def test_every_acknowledged_feedback_survives_a_kill(model_path, tmp_path):
                     if stop.is_set():
                         return
                     call_id = f"K{writer}-{n}"
-                    body = {"call_id": call_id, "text": f"{NOTE} #{call_id}",
-                            "labels": labels_for(n)}
+                    body = {
+                        "call_id": call_id,
+                        "text": f"{NOTE} #{call_id}",
+                        "labels": labels_for(n),
+                    }
                     try:
                         response = client.post("/v1/feedback", json=body)
                     except httpx.TransportError as error:  # the kill cut this one off
@@ -90,13 +93,20 @@ def test_every_acknowledged_feedback_survives_a_kill(model_path, tmp_path):
                 assert record["text"] == sent["text"]
                 assert record["id"] == f"feedback-{sent['feedback_id']}"
                 assert {k: record[k] for k in sent["labels"]} == {
-                    k: int(v) for k, v in sent["labels"].items()}
-            assert client.post("/v1/feedback", json={
-                "call_id": "after-restart", "text": NOTE,
-                "labels": labels_for(0)}).status_code == 201
-        print(f"\nkill test: {len(acked)} acknowledged before SIGKILL, "
-              f"{len(records) - len(acked)} more stored but unacknowledged, "
-              f"{len(errors_after_kill)} writes cut off; all acknowledged rows present")
+                    k: int(v) for k, v in sent["labels"].items()
+                }
+            assert (
+                client.post(
+                    "/v1/feedback",
+                    json={"call_id": "after-restart", "text": NOTE, "labels": labels_for(0)},
+                ).status_code
+                == 201
+            )
+        print(
+            f"\nkill test: {len(acked)} acknowledged before SIGKILL, "
+            f"{len(records) - len(acked)} more stored but unacknowledged, "
+            f"{len(errors_after_kill)} writes cut off; all acknowledged rows present"
+        )
 
     with sqlite3.connect(db) as connection:
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

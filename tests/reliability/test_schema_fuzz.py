@@ -34,23 +34,25 @@ class LateApp:
 
 late_app = LateApp()
 schema = schemathesis.openapi.from_dict(
-    create_app(Settings(models_dir=Path("unused"), database_url="sqlite://",
-                        api_keys=API_KEYS)).openapi())
+    create_app(
+        Settings(models_dir=Path("unused"), database_url="sqlite://", api_keys=API_KEYS)
+    ).openapi()
+)
 schema.app = late_app
 
 
 @pytest.fixture(scope="module", autouse=True)
 def fuzzed_app(private_models_module, tmp_path_factory):
-    late_app.target = create_app(make_settings(tmp_path_factory.mktemp("fuzz"),
-                                               private_models_module, api_keys=API_KEYS))
+    late_app.target = create_app(
+        make_settings(tmp_path_factory.mktemp("fuzz"), private_models_module, api_keys=API_KEYS)
+    )
     yield late_app.target
     asgi.shutdown_lifespans()  # the app's lifespan (model, database) ends with the module
     late_app.target = None
 
 
 @schema.parametrize()
-@settings(max_examples=30, deadline=None, derandomize=True,
-          suppress_health_check=list(HealthCheck))
+@settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_every_operation_keeps_to_its_schema(case):
     response = case.call_and_validate(headers=headers("admin"))
     assert response.status_code < 500

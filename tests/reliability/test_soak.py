@@ -47,8 +47,11 @@ def request_for(n: int, texts: list[str]) -> tuple[str, str, dict | None]:
     if kind < 40:
         return "POST", "/v1/classify", {"text": text, "call_id": f"S-{n % 997}"}
     if kind < 44:
-        return "POST", "/v1/classify/batch", {"notes": [{"text": f"{t} ref {n}"} for t in
-                                                        texts[n % 300:n % 300 + 8]]}
+        return (
+            "POST",
+            "/v1/classify/batch",
+            {"notes": [{"text": f"{t} ref {n}"} for t in texts[n % 300 : n % 300 + 8]]},
+        )
     if kind < 47:
         return "POST", "/v1/feedback", {"call_id": f"S-{n}", "text": text, "labels": LABELS}
     if kind == 47:
@@ -77,11 +80,14 @@ async def soak(base_url: str, pid: int) -> dict:
             try:
                 response = await client.request(method, path, json=body)
                 if response.status_code >= 300:
-                    failures.append(f"{method} {path}: {response.status_code} "
-                                    f"{response.text[:200]}")
+                    failures.append(
+                        f"{method} {path}: {response.status_code} {response.text[:200]}"
+                    )
             except httpx.HTTPError as error:
-                failures.append(f"{method} {path}: {type(error).__name__} at "
-                                f"{time.monotonic() - started:.1f}s: {error!r}")
+                failures.append(
+                    f"{method} {path}: {type(error).__name__} at "
+                    f"{time.monotonic() - started:.1f}s: {error!r}"
+                )
             latencies.append(time.perf_counter() - sent)
 
     async def sample_memory() -> None:
@@ -92,8 +98,9 @@ async def soak(base_url: str, pid: int) -> dict:
     # uvicorn closes a keep-alive connection after 5 s idle; a client that reuses one near
     # that moment races the close (seen once in ~10,000 requests with httpx's default 5 s
     # expiry). Well-behaved clients expire idle connections sooner, as this one does.
-    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY,
-                          keepalive_expiry=2.0)
+    limits = httpx.Limits(
+        max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY, keepalive_expiry=2.0
+    )
     async with httpx.AsyncClient(base_url=base_url, timeout=60, limits=limits) as client:
         sampler = asyncio.create_task(sample_memory())
         await asyncio.gather(*(client_loop(client) for _ in range(CONCURRENCY)))
@@ -103,7 +110,9 @@ async def soak(base_url: str, pid: int) -> dict:
     after_warm_up = [rss for at, rss in samples if at >= WARM_UP]
     ms = np.array(latencies) * 1000
     return {
-        "requests": len(latencies), "failures": failures, "seconds": round(elapsed, 1),
+        "requests": len(latencies),
+        "failures": failures,
+        "seconds": round(elapsed, 1),
         "concurrency": CONCURRENCY,
         "rss_warm_mb": round(after_warm_up[0] / 2**20, 1),
         "rss_end_mb": round(samples[-1][1] / 2**20, 1),

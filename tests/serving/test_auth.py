@@ -15,8 +15,11 @@ from serving.security import LocalModeError
 from .conftest import KEYS, NOTE, assert_error, headers, make_settings
 
 ROLES = tuple(KEYS)
-FEEDBACK = {"call_id": "C-auth", "text": NOTE,
-            "labels": {"mental_health": False, "crime": True, "threat_to_life": True}}
+FEEDBACK = {
+    "call_id": "C-auth",
+    "text": NOTE,
+    "labels": {"mental_health": False, "crime": True, "threat_to_life": True},
+}
 # method, path, JSON body, roles allowed (admin is allowed everywhere)
 PROTECTED = [
     ("POST", "/v1/classify", {"text": NOTE}, {"handler"}),
@@ -72,8 +75,9 @@ def test_keys_can_be_configured_by_hash_only(shared_models, tmp_path):
     assert KEYS["analyst"] not in settings.model_dump_json()
     with TestClient(create_app(settings)) as client:
         assert client.get("/v1/feedback/export", headers=headers("analyst")).status_code == 200
-        assert_error(client.post("/v1/classify", json={"text": NOTE},
-                                 headers=headers("analyst")), 403)
+        assert_error(
+            client.post("/v1/classify", json={"text": NOTE}, headers=headers("analyst")), 403
+        )
 
 
 def test_settings_hold_only_hashes_of_keys(keyed_client):
@@ -101,14 +105,16 @@ def test_local_mode_allows_loopback(shared_models, tmp_path, host):
 
 
 def test_keys_allow_any_host(shared_models, tmp_path):
-    create_app(make_settings(tmp_path, shared_models, host="0.0.0.0",
-                             api_keys=f"handler:{KEYS['handler']}"))
+    create_app(
+        make_settings(
+            tmp_path, shared_models, host="0.0.0.0", api_keys=f"handler:{KEYS['handler']}"
+        )
+    )
 
 
 def test_serve_command_refuses_a_public_host_without_keys(monkeypatch, shared_models):
     monkeypatch.delenv("RIGHTCALL_API_KEYS", raising=False)
-    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--models",
-                                      str(shared_models)])
+    result = CliRunner().invoke(cli, ["serve", "--host", "0.0.0.0", "--models", str(shared_models)])
     assert result.exit_code == 2
     assert "local mode" in result.output and "0.0.0.0" in result.output
 

@@ -15,8 +15,9 @@ LABELS_OK = {"mental_health": False, "crime": True, "threat_to_life": False}
 
 
 def post_raw(client, path: str, body: bytes, content_type: str | None = "application/json"):
-    return client.post(path, content=body, headers={"content-type": content_type}
-                       if content_type else {})
+    return client.post(
+        path, content=body, headers={"content-type": content_type} if content_type else {}
+    )
 
 
 def as_json(value) -> bytes:
@@ -54,8 +55,17 @@ def test_bad_classify_input_is_refused_cleanly(local_client, case):
     assert_error(post_raw(local_client, "/v1/classify", body), status)
 
 
-@pytest.mark.parametrize("case", ["empty text", "text over 10,000 characters", "unknown field",
-                                  "text is a number", "NUL character", "lone surrogate escape"])
+@pytest.mark.parametrize(
+    "case",
+    [
+        "empty text",
+        "text over 10,000 characters",
+        "unknown field",
+        "text is a number",
+        "NUL character",
+        "lone surrogate escape",
+    ],
+)
 def test_bad_note_inside_a_batch_is_refused_cleanly(local_client, case):
     body, status = BAD_CLASSIFY[case]
     note = json.loads(body)
@@ -100,29 +110,32 @@ def test_body_over_one_mebibyte_is_refused_while_streaming(local_client):
 
 
 def test_invalid_content_length_is_refused(local_client):
-    response = local_client.post("/v1/classify", content=b'{"text": "x"}',
-                                 headers={**JSON, "content-length": "abc"})
+    response = local_client.post(
+        "/v1/classify", content=b'{"text": "x"}', headers={**JSON, "content-length": "abc"}
+    )
     assert_error(response, 400)
 
 
 def test_wrong_content_type_is_415(local_client):
-    assert_error(post_raw(local_client, "/v1/classify", as_json({"text": NOTE}), "text/plain"),
-                 415)
+    assert_error(post_raw(local_client, "/v1/classify", as_json({"text": NOTE}), "text/plain"), 415)
     assert_error(post_raw(local_client, "/v1/classify", as_json({"text": NOTE}), None), 415)
 
 
-@pytest.mark.parametrize("body", [
-    {"labels": LABELS_OK, "text": NOTE},  # names no note
-    {"request_id": "not-an-id", "labels": LABELS_OK, "text": NOTE},
-    {"call_id": "C1", "labels": {"mental_health": True}, "text": NOTE},  # labels missing
-    {"call_id": "C1", "labels": {**LABELS_OK, "fire": True}, "text": NOTE},
-    {"call_id": "C1", "labels": {**LABELS_OK, "crime": "yes"}, "text": NOTE},
-    {"call_id": "C1", "labels": LABELS_OK, "text": NOTE, "route_taken": "ambulance"},
-    {"call_id": "C1", "labels": LABELS_OK, "text": "   "},
-    {"call_id": "C1", "labels": LABELS_OK, "text": NOTE + "x" * 10_000},
-    {"call_id": "C1", "labels": LABELS_OK, "text": NOTE, "comment": "c" * 2001},
-    {"call_id": "C1", "labels": LABELS_OK, "text": NOTE, "extra": 1},
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"labels": LABELS_OK, "text": NOTE},  # names no note
+        {"request_id": "not-an-id", "labels": LABELS_OK, "text": NOTE},
+        {"call_id": "C1", "labels": {"mental_health": True}, "text": NOTE},  # labels missing
+        {"call_id": "C1", "labels": {**LABELS_OK, "fire": True}, "text": NOTE},
+        {"call_id": "C1", "labels": {**LABELS_OK, "crime": "yes"}, "text": NOTE},
+        {"call_id": "C1", "labels": LABELS_OK, "text": NOTE, "route_taken": "ambulance"},
+        {"call_id": "C1", "labels": LABELS_OK, "text": "   "},
+        {"call_id": "C1", "labels": LABELS_OK, "text": NOTE + "x" * 10_000},
+        {"call_id": "C1", "labels": LABELS_OK, "text": NOTE, "comment": "c" * 2001},
+        {"call_id": "C1", "labels": LABELS_OK, "text": NOTE, "extra": 1},
+    ],
+)
 def test_bad_feedback_is_refused_cleanly(local_client, body):
     assert_error(local_client.post("/v1/feedback", json=body), 422)
 
@@ -146,7 +159,7 @@ def test_any_text_is_classified_or_refused_cleanly(local_client, text):
     if response.status_code == 200:
         body = response.json()
         for item in body["evidence"]:
-            assert text[item["start"]:item["end"]] == item["text"]
+            assert text[item["start"] : item["end"]] == item["text"]
         assert all(0.0 <= s["probability"] <= 1.0 for s in body["labels"].values())
     else:
         assert_error(response, 422, secret=text if len(text.strip()) >= 12 else None)
@@ -154,15 +167,17 @@ def test_any_text_is_classified_or_refused_cleanly(local_client, text):
 
 JSON_VALUES = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner,
-                                                                 max_size=4),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4)
+    ),
     max_leaves=12,
 )
 
 
 @settings(max_examples=150, deadline=None, derandomize=True)
-@given(body=JSON_VALUES, path=st.sampled_from(["/v1/classify", "/v1/classify/batch",
-                                              "/v1/feedback"]))
+@given(
+    body=JSON_VALUES, path=st.sampled_from(["/v1/classify", "/v1/classify/batch", "/v1/feedback"])
+)
 def test_any_json_body_gets_a_clean_answer(local_client, body, path):
     response = local_client.post(path, content=as_json(body), headers=JSON)
     if response.status_code >= 300:

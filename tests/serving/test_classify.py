@@ -30,7 +30,7 @@ def check_result(result: dict, text: str, version: str) -> None:
     for item in result["evidence"]:
         assert set(item) == {"label", "start", "end", "text", "weight", "negated", "context"}
         assert item["label"] in LABELS and item["context"] in CONTEXTS
-        assert text[item["start"]:item["end"]] == item["text"]
+        assert text[item["start"] : item["end"]] == item["text"]
         assert item["negated"] == (item["context"] != "present")
 
 
@@ -51,20 +51,25 @@ def test_classify_answers_with_scores_route_and_evidence(local_client, classifie
     assert body["route"] == direct["route"]
 
 
-@pytest.mark.parametrize("text", [
-    "Caller's brother has a knife and says he will kill himself tonight.",
-    "Pt denies any thoughts of suicide, no weapons in the house.",
-    "Car alarm going off on the street since this morning, no one around.",
-    "caller says neighbour threatening to stab him " * 60,  # longer than INLINE_MAX_CHARS
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Caller's brother has a knife and says he will kill himself tonight.",
+        "Pt denies any thoughts of suicide, no weapons in the house.",
+        "Car alarm going off on the street since this morning, no one around.",
+        "caller says neighbour threatening to stab him " * 60,  # longer than INLINE_MAX_CHARS
+    ],
+)
 def test_classify_body_is_exactly_the_documented_note_result(local_client, text):
     """The route serialises its answer itself: the bytes must be what validating them
     against NoteResult and dumping gives (every field, in order, no extra, same types)."""
     response = local_client.post("/v1/classify", json={"text": text, "call_id": "CAD-7"})
     assert response.status_code == 200
     assert response.headers["content-type"] == "application/json"
-    assert NoteResult.model_validate_json(response.content, strict=True).model_dump_json() \
+    assert (
+        NoteResult.model_validate_json(response.content, strict=True).model_dump_json()
         == response.text
+    )
     assert list(response.json()) == list(NoteResult.model_fields)
 
 
@@ -80,14 +85,18 @@ def test_batch_body_is_exactly_the_documented_batch_response(local_client):
     notes = [{"text": "Neighbour's dog barking all night."}, {"text": NOTE, "call_id": "C1"}]
     response = local_client.post("/v1/classify/batch", json={"notes": notes})
     assert response.status_code == 200
-    assert BatchResponse.model_validate_json(response.content, strict=True) \
-        .model_dump_json() == response.text
+    assert (
+        BatchResponse.model_validate_json(response.content, strict=True).model_dump_json()
+        == response.text
+    )
 
 
 def test_openapi_documents_the_classify_request_and_response(local_client):
     paths = local_client.get("/openapi.json").json()["paths"]
-    for path, request, answer in (("/v1/classify", "ClassifyRequest", "NoteResult"),
-                                  ("/v1/classify/batch", "BatchRequest", "BatchResponse")):
+    for path, request, answer in (
+        ("/v1/classify", "ClassifyRequest", "NoteResult"),
+        ("/v1/classify/batch", "BatchRequest", "BatchResponse"),
+    ):
         operation = paths[path]["post"]
         body = operation["requestBody"]["content"]["application/json"]["schema"]
         assert body == {"$ref": f"#/components/schemas/{request}"}
@@ -126,17 +135,19 @@ def test_batch_of_exactly_the_maximum_is_accepted(local_client):
     assert len(response.json()["results"]) == 256
 
 
-@pytest.mark.parametrize("text", [
-    "المتصل يقول إن جاره يهدده بسكين",          # Arabic, right to left
-    "来电者说邻居拿着刀威胁他",                    # Chinese
-    "Звонящий говорит, что сосед угрожает ножом",  # Cyrillic
-    "man with knife 🔪😡 threatening to kill 👨‍👩‍👧 family",  # emoji, ZWJ sequence
-    "bell\x07 escape\x1b[31m red\x1b[0m tab\tcr\r\nline\u2028sep\u200b zero-width",
-    "e\u0301\u0301\u0301 combining marks, \ufeffBOM inside, \U0001d54f maths letters",
-    "x" * 10_000,
-])
-def test_other_scripts_emoji_and_control_characters_are_classified(local_client, classifier,
-                                                                    text):
+@pytest.mark.parametrize(
+    "text",
+    [
+        "المتصل يقول إن جاره يهدده بسكين",  # Arabic, right to left
+        "来电者说邻居拿着刀威胁他",  # Chinese
+        "Звонящий говорит, что сосед угрожает ножом",  # Cyrillic
+        "man with knife 🔪😡 threatening to kill 👨‍👩‍👧 family",  # emoji, ZWJ sequence
+        "bell\x07 escape\x1b[31m red\x1b[0m tab\tcr\r\nline\u2028sep\u200b zero-width",
+        "e\u0301\u0301\u0301 combining marks, \ufeffBOM inside, \U0001d54f maths letters",
+        "x" * 10_000,
+    ],
+)
+def test_other_scripts_emoji_and_control_characters_are_classified(local_client, classifier, text):
     response = local_client.post("/v1/classify", json={"text": text})
     assert response.status_code == 200, response.text[:200]
     check_result(response.json(), text, classifier.version)

@@ -7,9 +7,12 @@ import sys
 
 
 def test_serving_does_not_import_training():
-    code = ("import sys, serving.app, cli.serve; "
-            "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'training'); "
-            "print(bad); sys.exit(1 if bad else 0)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            timeout=120)
+    code = (
+        "import sys, serving.app, cli.serve; "
+        "bad = sorted(m for m in sys.modules if m.split('.')[0] == 'training'); "
+        "print(bad); sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr

@@ -32,17 +32,29 @@ def test_metrics_count_requests_flags_and_versions(shared_models, tmp_path, clas
     assert response.headers["content-type"].startswith("text/plain")
     found = samples(response.text)
     version = classifier.version
-    count = found[("rightcall_request_duration_seconds_count",
-                   (("endpoint", "/v1/classify"), ("model_version", version)))]
+    count = found[
+        (
+            "rightcall_request_duration_seconds_count",
+            (("endpoint", "/v1/classify"), ("model_version", version)),
+        )
+    ]
     assert count == 2  # the refused one was timed too
-    assert found[("rightcall_request_duration_seconds_count",
-                  (("endpoint", "/v1/classify/batch"), ("model_version", version)))] == 1
+    assert (
+        found[
+            (
+                "rightcall_request_duration_seconds_count",
+                (("endpoint", "/v1/classify/batch"), ("model_version", version)),
+            )
+        ]
+        == 1
+    )
     assert found[("rightcall_notes_classified_total", (("model_version", version),))] == 3
     for label, score in flagged["labels"].items():
         key = ("rightcall_flags_total", (("label", label), ("model_version", version)))
         assert found.get(key, 0) == (3 if score["flagged"] else 0)
-    assert found[("rightcall_responses_total",
-                  (("endpoint", "/v1/classify"), ("status", "422")))] == 1
+    assert (
+        found[("rightcall_responses_total", (("endpoint", "/v1/classify"), ("status", "422")))] == 1
+    )
     assert found[("rightcall_model_load_failures_total", ())] == 0
     assert found[("rightcall_model_info", (("model_version", version),))] == 1
 
@@ -55,25 +67,34 @@ def test_each_app_has_its_own_registry(shared_models, tmp_path):
     assert "rightcall_notes_classified_total{" not in text
 
 
-def test_logs_are_structured_and_never_hold_the_note(shared_models, tmp_path, caplog,
-                                                      classifier):
+def test_logs_are_structured_and_never_hold_the_note(shared_models, tmp_path, caplog, classifier):
     caplog.set_level(logging.DEBUG)
     settings = make_settings(tmp_path, shared_models)
     with TestClient(create_app(settings)) as client:
         classified = client.post("/v1/classify", json={"text": NOTE, "call_id": "CAD-9"}).json()
         client.post("/v1/classify/batch", json={"notes": [{"text": NOTE}] * 3})
-        client.post("/v1/feedback", json={"request_id": classified["request_id"],
-                                          "labels": {"mental_health": False, "crime": True,
-                                                     "threat_to_life": True},
-                                          "comment": MARKER})
+        client.post(
+            "/v1/feedback",
+            json={
+                "request_id": classified["request_id"],
+                "labels": {"mental_health": False, "crime": True, "threat_to_life": True},
+                "comment": MARKER,
+            },
+        )
         client.post("/v1/feedback", json={"call_id": "X", "text": NOTE, "labels": {}})
         client.get("/v1/feedback/export")
         client.post("/v1/classify", json={"text": NOTE + "x" * 10_000})
         client.post("/v1/classify", json={"text": NOTE, "unknown": NOTE})
-        client.post("/v1/classify", content=b'{"text": "' + NOTE.encode() + b'\xff"}',
-                    headers={"content-type": "application/json"})
-        client.post("/v1/classify", content=b'{"text": "' + NOTE.encode(),
-                    headers={"content-type": "application/json"})
+        client.post(
+            "/v1/classify",
+            content=b'{"text": "' + NOTE.encode() + b'\xff"}',
+            headers={"content-type": "application/json"},
+        )
+        client.post(
+            "/v1/classify",
+            content=b'{"text": "' + NOTE.encode(),
+            headers={"content-type": "application/json"},
+        )
         client.post("/v1/classify", json={"text": NOTE + "\x00"})
     formatter = JsonFormatter()
     lines = [formatter.format(record) for record in caplog.records]

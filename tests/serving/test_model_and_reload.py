@@ -85,7 +85,8 @@ def test_reload_of_a_named_version(client, private_models, classifier):
 
 
 def test_reload_of_a_tampered_artefact_is_refused_and_the_old_model_keeps_serving(
-        client, private_models, classifier):
+    client, private_models, classifier
+):
     before = client.post("/v1/classify", json={"text": PROBE}).json()
     add_version(private_models, "v3-tampered", tamper=True)  # one byte of model.joblib flipped
     error = assert_error(client.post("/v1/admin/reload"), 409)
@@ -107,8 +108,10 @@ def test_reload_refuses_a_version_missing_its_manifest(client, private_models, c
     assert served_version(client) == classifier.version
 
 
-@pytest.mark.parametrize(("version", "status"), [
-    ("does-not-exist", 404), ("../models", 404), ("a/b", 404), ("", 422), (7, 422)])
+@pytest.mark.parametrize(
+    ("version", "status"),
+    [("does-not-exist", 404), ("../models", 404), ("a/b", 404), ("", 422), (7, 422)],
+)
 def test_reload_of_an_unknown_version_is_refused(client, classifier, version, status):
     assert_error(client.post("/v1/admin/reload", json={"version": version}), status)
     assert served_version(client) == classifier.version

@@ -34,16 +34,25 @@ expect = sync_api.expect
 PlaywrightError = sync_api.Error
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 START_TIMEOUT = 180  # seconds; importing spaCy and loading the model on a busy CI machine
 WAIT_MS = 15_000
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(not Path(CHROMIUM).exists(),
-                       reason="chromium is not installed (./dev test installs it with apt-get)"),
+    pytest.mark.skipif(
+        not Path(CHROMIUM).exists(),
+        reason="chromium is not installed (./dev test installs it with apt-get)",
+    ),
 ]
 expect.set_options(timeout=WAIT_MS)
 
@@ -60,6 +69,7 @@ DRAWN = """() => {
 
 
 # ---- servers ---------------------------------------------------------------------------------
+
 
 @dataclass
 class Server:
@@ -95,7 +105,11 @@ def launch(folder: Path, models: Path, database: Path, **env_extra: str) -> Serv
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [str(rightcall), "serve", "--port", str(port), "--models", str(models)],
-            cwd=folder, env=env, stdout=sink, stderr=subprocess.STDOUT)
+            cwd=folder,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
     return Server(f"http://127.0.0.1:{port}", database, log, process)
 
 
@@ -104,8 +118,10 @@ def wait_ready(server: Server) -> None:
     with httpx.Client(base_url=server.base, timeout=5) as client:
         while time.monotonic() < deadline:
             if server.process.poll() is not None:
-                pytest.fail(f"server exited with {server.process.returncode}:\n"
-                            f"{server.log.read_text('utf-8')[-2000:]}")
+                pytest.fail(
+                    f"server exited with {server.process.returncode}:\n"
+                    f"{server.log.read_text('utf-8')[-2000:]}"
+                )
             with contextlib.suppress(httpx.TransportError):
                 if client.get("/readyz").status_code == 200:
                     return
@@ -144,6 +160,7 @@ def servers(shared_models, tmp_path_factory) -> Iterator[Servers]:
 
 # ---- browser ---------------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator:
     with sync_api.sync_playwright() as playwright:
@@ -176,8 +193,14 @@ def open_page(browser) -> Iterator[Callable]:
         watch = Watch()
         watches.append((watch, server.base))
         page.on("pageerror", lambda error: watch.errors.append(f"page error: {error}"))
-        page.on("console", lambda message: watch.errors.append(f"console: {message.text}")
-                if "Content Security Policy" in message.text else None)
+        page.on(
+            "console",
+            lambda message: (
+                watch.errors.append(f"console: {message.text}")
+                if "Content Security Policy" in message.text
+                else None
+            ),
+        )
         page.on("request", lambda request: watch.urls.append(request.url))
 
         def on_response(response) -> None:
@@ -235,10 +258,13 @@ def runs_of(page, label: str) -> list[str]:
           }
           if (current !== null) runs.push(current);
           return runs;
-        }""", label)
+        }""",
+        label,
+    )
 
 
 # ---- tests -----------------------------------------------------------------------------------
+
 
 def test_signals_highlights_and_route_follow_the_typing(open_page, servers, classifier):
     page = open_page(servers.local)
@@ -265,7 +291,8 @@ def test_signals_highlights_and_route_follow_the_typing(open_page, servers, clas
     expect(ttl).to_have_attribute("data-state", "flagged")
     threshold = answer["labels"]["threat_to_life"]["threshold"]
     expect(page.locator("#threshold-threat_to_life")).to_have_text(
-        f"threshold {round(threshold * 100)}%" if threshold >= 0.005 else "threshold <1%")
+        f"threshold {round(threshold * 100)}%" if threshold >= 0.005 else "threshold <1%"
+    )
     mark_left = page.locator("#meter-threat_to_life .mark").bounding_box()["x"]
     meter = page.locator("#meter-threat_to_life").bounding_box()
     assert abs(mark_left + 1 - (meter["x"] + threshold * meter["width"])) < 3
@@ -273,24 +300,33 @@ def test_signals_highlights_and_route_follow_the_typing(open_page, servers, clas
     assert final_value > first_value
     assert page.locator(".signal").first.get_attribute("data-label") == "threat_to_life"
     ttl_size = ttl.bounding_box()
-    assert all(ttl_size["height"] > other.bounding_box()["height"]
-               for other in page.locator(".signal:not(.signal-main)").all())
+    assert all(
+        ttl_size["height"] > other.bounding_box()["height"]
+        for other in page.locator(".signal:not(.signal-main)").all()
+    )
     for label in ("crime", "mental_health"):
         flagged = answer["labels"][label]["flagged"]
         expect(page.locator(f"#state-{label}")).to_have_text(
-            "▲ FLAGGED" if flagged else "not flagged")
+            "▲ FLAGGED" if flagged else "not flagged"
+        )
 
     # The note, drawn in place, with the strongest threat-to-life phrase highlighted.
     assert page.locator("#note-view").text_content() == NOTE
-    strongest = max((e for e in answer["evidence"]
-                     if e["label"] == "threat_to_life" and e["context"] == "present"),
-                    key=lambda e: e["weight"])
+    strongest = max(
+        (
+            e
+            for e in answer["evidence"]
+            if e["label"] == "threat_to_life" and e["context"] == "present"
+        ),
+        key=lambda e: e["weight"],
+    )
     assert any(strongest["text"] in run for run in runs_of(page, "threat_to_life"))
     assert all(run in NOTE for run in runs_of(page, "threat_to_life"))
 
     # Route with plain-words reasons and the reminder that the handler decides.
     expect(page.locator("#route-name")).to_have_attribute(
-        "data-route", answer["route"]["suggestion"])
+        "data-route", answer["route"]["suggestion"]
+    )
     assert answer["route"]["suggestion"].startswith("police")
     expect(page.locator("#route-reasons li").first).to_contain_text("Threat to life")
     expect(page.locator(".route-panel")).to_contain_text("Advice only: the handler decides.")
@@ -344,10 +380,15 @@ def test_note_markup_is_shown_as_text_and_never_runs(open_page, servers):
     assert view.text_content() == note
     assert view.locator("img, script").count() == 0
     assert page.locator("img").count() == 0
-    strongest = max((e for e in answer["evidence"]
-                     if e["label"] == "threat_to_life" and e["context"] == "present"),
-                    key=lambda e: e["weight"])
-    assert note[strongest["start"]:strongest["end"]] == strongest["text"]
+    strongest = max(
+        (
+            e
+            for e in answer["evidence"]
+            if e["label"] == "threat_to_life" and e["context"] == "present"
+        ),
+        key=lambda e: e["weight"],
+    )
+    assert note[strongest["start"] : strongest["end"]] == strongest["text"]
     assert any(strongest["text"] in run for run in runs_of(page, "threat_to_life"))
     # Typed character by character too, through the keyboard.
     page.locator("#new-call").click()
@@ -364,7 +405,8 @@ def test_what_changed_calls_out_a_label_crossing_its_threshold(open_page, server
     page.locator("#note").fill(BENIGN)
     wait_drawn(page)
     expect(page.locator('.signal[data-label="threat_to_life"]')).to_have_attribute(
-        "data-state", "clear")
+        "data-state", "clear"
+    )
     expect(page.locator("#state-threat_to_life")).to_have_text("not flagged")
     assert not page.locator("#changes li", has_text="Threat to life").count()
 
@@ -381,7 +423,8 @@ def test_what_changed_calls_out_a_label_crossing_its_threshold(open_page, server
     expect(called_out).to_have_count(1)
     if not page.locator("#changes li.fresh").count():
         expect(page.locator("#changes-latest")).to_have_text(
-            "Last update: no signal crossed its threshold.")
+            "Last update: no signal crossed its threshold."
+        )
     # ...and falling back below the threshold is called out too.
     page.locator("#note").fill(BENIGN)
     wait_drawn(page)
@@ -489,8 +532,13 @@ def test_narrow_window_and_keyboard_only(open_page, servers):
     page.keyboard.type(NOTE)  # the note box has focus on load
     wait_drawn(page)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 400
-    for selector in ("#note", '.signal[data-label="threat_to_life"]', "#route-name",
-                     "#note-view", "#fb-send"):
+    for selector in (
+        "#note",
+        '.signal[data-label="threat_to_life"]',
+        "#route-name",
+        "#note-view",
+        "#fb-send",
+    ):
         box = page.locator(selector).bounding_box()
         assert box["x"] >= 0 and box["x"] + box["width"] <= 400, selector
     # Signals come right after the note on a narrow window.
@@ -516,8 +564,11 @@ def test_narrow_window_and_keyboard_only(open_page, servers):
     expect(page.locator("#fb-send")).to_be_focused()
     page.keyboard.press("Enter")
     expect(page.locator("#fb-message")).to_have_text(re.compile(r"^Feedback saved"))
-    row = [r for r in read_feedback(servers.local.database)
-           if r["comment"] == "typed with the keyboard"]
+    row = [
+        r
+        for r in read_feedback(servers.local.database)
+        if r["comment"] == "typed with the keyboard"
+    ]
     assert len(row) == 1 and row[0]["text"] == NOTE
 
 
@@ -526,9 +577,17 @@ def test_wide_window_shows_the_essentials_without_scrolling(open_page, servers):
     page.locator("#note").fill(f"{NOTE}. no weapons seen")
     wait_drawn(page)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 1280
-    for selector in ("#note", '.signal[data-label="threat_to_life"]', '.signal[data-label="crime"]',
-                     '.signal[data-label="mental_health"]', "#route-name", ".decides",
-                     "#note-view", "#model-version", "#latency"):
+    for selector in (
+        "#note",
+        '.signal[data-label="threat_to_life"]',
+        '.signal[data-label="crime"]',
+        '.signal[data-label="mental_health"]',
+        "#route-name",
+        ".decides",
+        "#note-view",
+        "#model-version",
+        "#latency",
+    ):
         box = page.locator(selector).bounding_box()
         assert box["y"] >= 0 and box["y"] + box["height"] <= 720, selector
 
@@ -545,8 +604,9 @@ class _Markup(HTMLParser):
             self.inline.append("inline <script>")
         if tag == "style":
             self.inline.append("<style>")
-        self.inline += [f"{tag} {name}=" for name, _ in attrs
-                        if name.startswith("on") or name == "style"]
+        self.inline += [
+            f"{tag} {name}=" for name, _ in attrs if name.startswith("on") or name == "style"
+        ]
         self.assets += [v for k, v in attrs if k in ("src", "href") and v]
 
 
@@ -555,8 +615,12 @@ def test_page_headers_and_assets_are_local(servers):
         page = client.get("/")
         assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
         policy = page.headers["content-security-policy"]
-        for directive in ("default-src 'none'", "script-src 'self'", "style-src 'self'",
-                          "connect-src 'self'"):
+        for directive in (
+            "default-src 'none'",
+            "script-src 'self'",
+            "style-src 'self'",
+            "connect-src 'self'",
+        ):
             assert directive in policy
         assert "unsafe" not in policy
         assert page.headers["x-content-type-options"] == "nosniff"

@@ -52,12 +52,17 @@ def server(model_path, tmp_path):
     with log.open("wb") as sink:
         process = subprocess.Popen(
             [str(rightcall), "serve", "--port", str(port), "--models", str(models)],
-            cwd=tmp_path, env=env, stdout=sink, stderr=subprocess.STDOUT)
+            cwd=tmp_path,
+            env=env,
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         with httpx.Client(base_url=base, timeout=30) as client:
-            wait_for(lambda: client.get("/readyz").status_code == 200, START_TIMEOUT, "/readyz",
-                     process)
+            wait_for(
+                lambda: client.get("/readyz").status_code == 200, START_TIMEOUT, "/readyz", process
+            )
             yield process, client, models, log
     finally:
         if process.poll() is None:
@@ -78,14 +83,17 @@ def test_real_server(server, classifier):
     handler, analyst, admin = headers("handler"), headers("analyst"), headers("admin")
 
     # Classify, alone and in parallel (the model is shared by the server's threads).
-    response = client.post("/v1/classify", json={"text": NOTE, "call_id": "CAD-1"},
-                           headers=handler)
+    response = client.post("/v1/classify", json={"text": NOTE, "call_id": "CAD-1"}, headers=handler)
     assert response.status_code == 200
     first = response.json()
     assert first["model"]["version"] == classifier.version
     with ThreadPoolExecutor(8) as pool:
-        answers = list(pool.map(lambda _: client.post("/v1/classify", json={"text": NOTE},
-                                                      headers=handler), range(24)))
+        answers = list(
+            pool.map(
+                lambda _: client.post("/v1/classify", json={"text": NOTE}, headers=handler),
+                range(24),
+            )
+        )
     assert all(a.status_code == 200 for a in answers)
     assert all(a.json()["labels"] == first["labels"] for a in answers)
 
@@ -95,25 +103,38 @@ def test_real_server(server, classifier):
 
     # Bad input over real HTTP: 4xx, error shape, no echo.
     bad = [
-        client.post("/v1/classify", content=b'{"text": "' + MARKER.encode(),
-                    headers={**handler, "content-type": "application/json"}),
-        client.post("/v1/classify", content=b'{"text": "' + MARKER.encode() + b'\xff"}',
-                    headers={**handler, "content-type": "application/json"}),
+        client.post(
+            "/v1/classify",
+            content=b'{"text": "' + MARKER.encode(),
+            headers={**handler, "content-type": "application/json"},
+        ),
+        client.post(
+            "/v1/classify",
+            content=b'{"text": "' + MARKER.encode() + b'\xff"}',
+            headers={**handler, "content-type": "application/json"},
+        ),
         client.post("/v1/classify", json={"text": "   "}, headers=handler),
         client.post("/v1/classify", json={"text": MARKER * 800}, headers=handler),
-        client.post("/v1/classify/batch", json={"notes": [{"text": "a"}] * 257},
-                    headers=handler),
-        client.post("/v1/classify", content=b'{"text": "' + b"x" * (1 << 20) + b'"}',
-                    headers={**handler, "content-type": "application/json"}),
+        client.post("/v1/classify/batch", json={"notes": [{"text": "a"}] * 257}, headers=handler),
+        client.post(
+            "/v1/classify",
+            content=b'{"text": "' + b"x" * (1 << 20) + b'"}',
+            headers={**handler, "content-type": "application/json"},
+        ),
     ]
     assert [r.status_code for r in bad] == [400, 400, 422, 422, 422, 413]
     for r in bad:
         assert set(r.json()) == {"error", "request_id"} and MARKER not in r.text
 
     # Feedback into the SQLite file, exported for the analyst.
-    feedback = client.post("/v1/feedback", headers=handler, json={
-        "request_id": first["request_id"],
-        "labels": {"mental_health": False, "crime": True, "threat_to_life": True}})
+    feedback = client.post(
+        "/v1/feedback",
+        headers=handler,
+        json={
+            "request_id": first["request_id"],
+            "labels": {"mental_health": False, "crime": True, "threat_to_life": True},
+        },
+    )
     assert feedback.status_code == 201
     export = client.get("/v1/feedback/export", headers=analyst)
     assert export.status_code == 200
@@ -122,13 +143,21 @@ def test_real_server(server, classifier):
     # SIGHUP reloads models/latest: a good new version is swapped in...
     add_version(models, "v2-good")
     process.send_signal(signal.SIGHUP)
-    wait_for(lambda: client.get("/v1/model", headers=admin).json()["version"] == "v2-good",
-             60, "the SIGHUP reload", process)
+    wait_for(
+        lambda: client.get("/v1/model", headers=admin).json()["version"] == "v2-good",
+        60,
+        "the SIGHUP reload",
+        process,
+    )
     # ...a tampered one is refused and the good one keeps serving.
     add_version(models, "v3-tampered", tamper=True)
     process.send_signal(signal.SIGHUP)
-    wait_for(lambda: any(e.get("event") == "model_load_refused" for e in log_events(log)),
-             60, "the refused reload", process)
+    wait_for(
+        lambda: any(e.get("event") == "model_load_refused" for e in log_events(log)),
+        60,
+        "the refused reload",
+        process,
+    )
     assert client.get("/v1/model", headers=admin).json()["version"] == "v2-good"
     refused = client.post("/v1/admin/reload", headers=admin)
     assert refused.status_code == 409 and "still serving v2-good" in refused.json()["error"]
@@ -147,14 +176,15 @@ def test_real_server(server, classifier):
     assert MARKER not in log.read_text("utf-8")
     reloads = [e for e in events if e.get("event") == "model_loaded"]
     assert [(e["trigger"], e["version"]) for e in reloads] == [
-        ("start", classifier.version), ("SIGHUP", "v2-good")]
+        ("start", classifier.version),
+        ("SIGHUP", "v2-good"),
+    ]
     refusals = [e for e in events if e.get("event") == "model_load_refused"]
     assert [e["trigger"] for e in refusals] == ["SIGHUP", "api"]
     assert all("sha256" in e["reason"] for e in refusals)
     requests = [e for e in events if e.get("event") == "request"]
     assert any(e["path"] == "/v1/classify" and e["status"] == 200 for e in requests)
-    assert all({"request_id", "status", "latency_ms", "model_version"} <= set(e)
-               for e in requests)
+    assert all({"request_id", "status", "latency_ms", "model_version"} <= set(e) for e in requests)
 
 
 @pytest.mark.skipif(not Path("/proc/self/maps").exists(), reason="needs Linux /proc")

@@ -24,23 +24,42 @@ def small_training_file(tmp_path_factory):
         frame = pd.read_json(CORPUS / f"{split}.jsonl", lines=True).head(n)
         frames.append(frame)
     data = pd.concat(frames)
-    out = pd.DataFrame({
-        "ref": data["id"], "notes": data["text"], "split": data["split"],
-        "MH": data["mental_health"].map({1: "Y", 0: "N"}),
-        "CR": data["crime"].map({1: "yes", 0: "no"}),
-        "TTL": data["threat_to_life"],
-    })
+    out = pd.DataFrame(
+        {
+            "ref": data["id"],
+            "notes": data["text"],
+            "split": data["split"],
+            "MH": data["mental_health"].map({1: "Y", 0: "N"}),
+            "CR": data["crime"].map({1: "yes", 0: "no"}),
+            "TTL": data["threat_to_life"],
+        }
+    )
     path = tmp_path_factory.mktemp("force") / "force.csv"
     out.to_csv(path, index=False)
     return path
 
 
 def test_train_on_a_forces_file_writes_a_loadable_artefact(small_training_file, tmp_path):
-    result = runner.invoke(app, [
-        "train", "--data", str(small_training_file), "--out", str(tmp_path),
-        "--text-col", "notes", "--id-col", "ref", "--label-col", "mental_health=MH",
-        "--label-col", "crime=CR", "--label-col", "threat_to_life=TTL",
-    ])
+    result = runner.invoke(
+        app,
+        [
+            "train",
+            "--data",
+            str(small_training_file),
+            "--out",
+            str(tmp_path),
+            "--text-col",
+            "notes",
+            "--id-col",
+            "ref",
+            "--label-col",
+            "mental_health=MH",
+            "--label-col",
+            "crime=CR",
+            "--label-col",
+            "threat_to_life=TTL",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "dev split" in result.output and "test split" in result.output
     manifest = json.loads((tmp_path / "latest" / "manifest.json").read_text())
@@ -51,8 +70,10 @@ def test_train_on_a_forces_file_writes_a_loadable_artefact(small_training_file, 
 
 def test_train_refuses_a_file_with_bad_rows_and_names_them(tmp_path):
     path = tmp_path / "bad.jsonl"
-    path.write_text(json.dumps({"id": "1", "text": "", "mental_health": 1, "crime": 0,
-                                "threat_to_life": 0}) + "\n")
+    path.write_text(
+        json.dumps({"id": "1", "text": "", "mental_health": 1, "crime": 0, "threat_to_life": 0})
+        + "\n"
+    )
     result = runner.invoke(app, ["train", "--data", str(path), "--out", str(tmp_path / "m")])
     assert result.exit_code == 1
     assert f"{path}:1: empty text" in result.output
@@ -68,8 +89,15 @@ def test_train_reports_a_broken_config_clearly(tmp_path):
 
 
 def test_predict_prints_probabilities_route_and_evidence(model_path):
-    result = runner.invoke(app, ["predict", "--model", str(model_path),
-                                 "Man on the railway line says he wants to end his life"])
+    result = runner.invoke(
+        app,
+        [
+            "predict",
+            "--model",
+            str(model_path),
+            "Man on the railway line says he wants to end his life",
+        ],
+    )
     assert result.exit_code == 0, result.output
     for label in LABELS:
         assert label in result.output
@@ -89,10 +117,12 @@ def test_score_writes_one_row_per_note_with_ids(model_path, classifier, tmp_path
     source = tmp_path / "calls.csv"
     notes = ["male on the railway line", "bike stolen from the library", "lost my purse"]
     pd.DataFrame({"id": ["a", "b", "c"], "text": notes, "other": [1, 2, 3]}).to_csv(
-        source, index=False)
+        source, index=False
+    )
     output = tmp_path / f"scored{suffix}"
-    result = runner.invoke(app, ["score", str(source), "--output", str(output),
-                                 "--model", str(model_path)])
+    result = runner.invoke(
+        app, ["score", str(source), "--output", str(output), "--model", str(model_path)]
+    )
     assert result.exit_code == 0, result.output
     if suffix == ".jsonl":
         rows = [json.loads(line) for line in output.read_text().splitlines()]
@@ -103,11 +133,16 @@ def test_score_writes_one_row_per_note_with_ids(model_path, classifier, tmp_path
     assert [r["id"] for r in rows] == ["a", "b", "c"]
     expected = classifier.classify_many(notes)
     for row, want in zip(rows, expected, strict=True):
-        assert set(row) == {"id", "route", *(f"{x}_probability" for x in LABELS),
-                            *(f"{x}_flag" for x in LABELS)}
+        assert set(row) == {
+            "id",
+            "route",
+            *(f"{x}_probability" for x in LABELS),
+            *(f"{x}_flag" for x in LABELS),
+        }
         for label in LABELS:
             assert float(row[f"{label}_probability"]) == pytest.approx(
-                want.labels[label].probability, abs=1e-6)
+                want.labels[label].probability, abs=1e-6
+            )
             assert int(row[f"{label}_flag"]) == int(want.labels[label].flagged)
         assert row["route"] == want.route.suggestion
 
@@ -116,8 +151,9 @@ def test_score_refuses_bad_rows_and_writes_nothing(model_path, tmp_path):
     source = tmp_path / "calls.jsonl"
     source.write_text('{"id": "1", "text": "ok"}\n{"id": "2", "text": "  "}\n{"id": "3"}\n')
     output = tmp_path / "out.jsonl"
-    result = runner.invoke(app, ["score", str(source), "-o", str(output),
-                                 "--model", str(model_path)])
+    result = runner.invoke(
+        app, ["score", str(source), "-o", str(output), "--model", str(model_path)]
+    )
     assert result.exit_code == 1
     assert f"{source}:2:" in result.output and f"{source}:3:" in result.output
     assert not output.exists()

@@ -20,9 +20,14 @@ def _benchmark_module():
 def test_benchmark_runs_on_a_tiny_sample(model_path, tmp_path):
     benchmark = _benchmark_module()
     out = tmp_path / "spacy_textcat.json"
-    document = benchmark.run(epochs=1, model_path=model_path,
-                             eval_files={"test": CORPUS / "test.jsonl"}, limit=200,
-                             resamples=50, out=out)
+    document = benchmark.run(
+        epochs=1,
+        model_path=model_path,
+        eval_files={"test": CORPUS / "test.jsonl"},
+        limit=200,
+        resamples=50,
+        out=out,
+    )
     assert json.loads(out.read_text()) == document
     assert set(document["systems"]) == {"textcat-ensemble", "textcat-bow", "rightcall", "rules"}
     for entry in document["systems"].values():

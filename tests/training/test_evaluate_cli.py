@@ -16,8 +16,11 @@ runner = CliRunner()
 SCRIPT_NOTE = {
     "id": "xss-1",
     "text": '<script>alert("rightcall")</script> man holding a knife to his wife\'s throat '
-            "shouting he will kill her, children in the house",
-    "mental_health": 0, "crime": 0, "threat_to_life": 0, "style": "uk-log",
+    "shouting he will kill her, children in the house",
+    "mental_health": 0,
+    "crime": 0,
+    "threat_to_life": 0,
+    "style": "uk-log",
 }
 
 
@@ -35,12 +38,28 @@ def eval_file(tmp_path_factory):
 def full_run(eval_file, model_path, tmp_path_factory):
     """One evaluation with every output, shared by the tests that read its files."""
     out = tmp_path_factory.mktemp("out")
-    result = runner.invoke(app, [
-        "evaluate", "--model", str(model_path), "--data", str(eval_file),
-        "--json", str(out / "eval.json"), "--report", str(out / "report"),
-        "--prevalence", "threat_to_life=0.03", "--worst", "10000",
-        "--gate", "threat_to_life.recall>=0.5", "--gate", "rcrp.route_agreement>0.3",
-    ])
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "--model",
+            str(model_path),
+            "--data",
+            str(eval_file),
+            "--json",
+            str(out / "eval.json"),
+            "--report",
+            str(out / "report"),
+            "--prevalence",
+            "threat_to_life=0.03",
+            "--worst",
+            "10000",
+            "--gate",
+            "threat_to_life.recall>=0.5",
+            "--gate",
+            "rcrp.route_agreement>0.3",
+        ],
+    )
     return result, out
 
 
@@ -52,16 +71,39 @@ def test_json_holds_every_section(full_run, eval_file):
     result, out = full_run
     assert result.exit_code == 0, result.output
     figures = json.loads((out / "eval.json").read_text(encoding="utf-8"))
-    for key in ("schema_version", "model", "data", "bootstrap", "labels", "rcrp", "slices",
-                "errors", "comparison", "gates"):
+    for key in (
+        "schema_version",
+        "model",
+        "data",
+        "bootstrap",
+        "labels",
+        "rcrp",
+        "slices",
+        "errors",
+        "comparison",
+        "gates",
+    ):
         assert key in figures
     assert figures["data"]["notes"] == len(eval_file.read_text().splitlines())
     for label in LABELS:
         section = figures["labels"][label]
-        assert set(section["at_threshold"]) == {"precision", "recall", "specificity", "f1",
-                                                "tp", "fp", "fn", "tn"}
-        assert set(section["threshold_free"]) == {"roc_auc", "average_precision", "brier",
-                                                  "log_loss", "ece"}
+        assert set(section["at_threshold"]) == {
+            "precision",
+            "recall",
+            "specificity",
+            "f1",
+            "tp",
+            "fp",
+            "fn",
+            "tn",
+        }
+        assert set(section["threshold_free"]) == {
+            "roc_auc",
+            "average_precision",
+            "brier",
+            "log_loss",
+            "ece",
+        }
         counts = {k: section["at_threshold"][k]["value"] for k in ("tp", "fp", "fn", "tn")}
         assert sum(counts.values()) == figures["data"]["notes"]
         assert len(section["calibration"]["bins"]) == 10
@@ -109,9 +151,20 @@ def test_note_text_is_never_printed(full_run, eval_file):
 
 
 def test_a_failing_gate_exits_1_naming_the_gate_and_the_value(eval_file, model_path, tmp_path):
-    result = _evaluate("--model", str(model_path), "--data", str(eval_file), "--resamples", "50",
-                       "--gate", "crime.recall>=0.2", "--gate", "crime.precision>0.9999",
-                       "--json", str(tmp_path / "e.json"))
+    result = _evaluate(
+        "--model",
+        str(model_path),
+        "--data",
+        str(eval_file),
+        "--resamples",
+        "50",
+        "--gate",
+        "crime.recall>=0.2",
+        "--gate",
+        "crime.precision>0.9999",
+        "--json",
+        str(tmp_path / "e.json"),
+    )
     assert result.exit_code == 1
     assert "gate passed: crime.recall>=0.2" in result.output
     assert "gate failed: crime.precision>0.9999 (measured 0." in result.output
@@ -119,14 +172,22 @@ def test_a_failing_gate_exits_1_naming_the_gate_and_the_value(eval_file, model_p
     assert [g["passed"] for g in figures["gates"]] == [True, False]
 
 
-@pytest.mark.parametrize("gate", [
-    "threat_to_life.recall=>0.9", "threat_to_life.recall>=high", "recall>=0.9",
-    "threat.recall>=0.9", "crime.accuracy>=0.5", "rcrp.recall>=0.5",
-    "crime.expected_ppv>=0.2",  # needs --prevalence crime=RATE
-])
+@pytest.mark.parametrize(
+    "gate",
+    [
+        "threat_to_life.recall=>0.9",
+        "threat_to_life.recall>=high",
+        "recall>=0.9",
+        "threat.recall>=0.9",
+        "crime.accuracy>=0.5",
+        "rcrp.recall>=0.5",
+        "crime.expected_ppv>=0.2",  # needs --prevalence crime=RATE
+    ],
+)
 def test_a_malformed_gate_exits_2_before_any_work(gate, eval_file, tmp_path):
-    result = _evaluate("--model", str(tmp_path / "no-model"), "--data", str(eval_file),
-                       "--gate", gate)
+    result = _evaluate(
+        "--model", str(tmp_path / "no-model"), "--data", str(eval_file), "--gate", gate
+    )
     assert result.exit_code == 2
     assert "gate" in result.output and gate in result.output
 
@@ -142,8 +203,18 @@ def test_prevalence_moves_ppv_as_the_hand_computation_says(eval_file, tmp_path):
     figures = {}
     for rate in ("0.03", "0.3"):
         out = tmp_path / f"{rate}.json"
-        result = _evaluate("--model", "rules", "--data", str(eval_file), "--resamples", "50",
-                           "--prevalence", f"threat_to_life={rate}", "--json", str(out))
+        result = _evaluate(
+            "--model",
+            "rules",
+            "--data",
+            str(eval_file),
+            "--resamples",
+            "50",
+            "--prevalence",
+            f"threat_to_life={rate}",
+            "--json",
+            str(out),
+        )
         assert result.exit_code == 0, result.output
         figures[rate] = json.loads(out.read_text())["labels"]["threat_to_life"]
     for rate, section in figures.items():
@@ -155,18 +226,32 @@ def test_prevalence_moves_ppv_as_the_hand_computation_says(eval_file, tmp_path):
         stated = section["prevalence"]
         assert stated["expected_ppv"]["value"] == pytest.approx(expected)
         assert stated["false_alarms_per_1000"]["value"] == pytest.approx(
-            1000 * (1 - specificity) * (1 - p))
+            1000 * (1 - specificity) * (1 - p)
+        )
         assert stated["expected_ppv"]["ci_low"] <= expected <= stated["expected_ppv"]["ci_high"]
     # The file's own PPV sits between: rarer calls, fewer of the flags are real.
-    assert (figures["0.03"]["prevalence"]["expected_ppv"]["value"]
-            < figures["0.3"]["prevalence"]["expected_ppv"]["value"])
+    assert (
+        figures["0.03"]["prevalence"]["expected_ppv"]["value"]
+        < figures["0.3"]["prevalence"]["expected_ppv"]["value"]
+    )
 
 
 def test_rules_baseline_is_evaluated_like_a_model_and_compared(eval_file, model_path, tmp_path):
     out = tmp_path / "compare.json"
-    result = _evaluate("--model", str(model_path), "--compare", "rules-nonegation",
-                       "--data", str(eval_file), "--resamples", "200", "--json", str(out),
-                       "--report", str(tmp_path / "report"))
+    result = _evaluate(
+        "--model",
+        str(model_path),
+        "--compare",
+        "rules-nonegation",
+        "--data",
+        str(eval_file),
+        "--resamples",
+        "200",
+        "--json",
+        str(out),
+        "--report",
+        str(tmp_path / "report"),
+    )
     assert result.exit_code == 0, result.output
     assert "Compared with rules-nonegation" in result.output
     comparison = json.loads(out.read_text())["comparison"]
@@ -182,11 +267,22 @@ def test_rules_baseline_is_evaluated_like_a_model_and_compared(eval_file, model_
     assert "Compared with rules-nonegation" in html
 
 
-def test_a_model_compared_with_itself_differs_by_exactly_zero(eval_file, model_path, model_copy,
-                                                              tmp_path):
+def test_a_model_compared_with_itself_differs_by_exactly_zero(
+    eval_file, model_path, model_copy, tmp_path
+):
     out = tmp_path / "same.json"
-    result = _evaluate("--model", str(model_path), "--compare", str(model_copy),
-                       "--data", str(eval_file), "--resamples", "100", "--json", str(out))
+    result = _evaluate(
+        "--model",
+        str(model_path),
+        "--compare",
+        str(model_copy),
+        "--data",
+        str(eval_file),
+        "--resamples",
+        "100",
+        "--json",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     comparison = json.loads(out.read_text())["comparison"]
     for label in LABELS:
@@ -197,10 +293,12 @@ def test_a_model_compared_with_itself_differs_by_exactly_zero(eval_file, model_p
 
 def test_bad_data_names_file_and_line_and_evaluates_nothing(tmp_path):
     path = tmp_path / "bad.jsonl"
-    good = json.dumps({"id": "1", "text": "caller fine", "mental_health": 0, "crime": 0,
-                       "threat_to_life": 0})
-    bad_label = good.replace('"1"', '"2"').replace('"threat_to_life": 0',
-                                                   '"threat_to_life": "maybe"')
+    good = json.dumps(
+        {"id": "1", "text": "caller fine", "mental_health": 0, "crime": 0, "threat_to_life": 0}
+    )
+    bad_label = good.replace('"1"', '"2"').replace(
+        '"threat_to_life": 0', '"threat_to_life": "maybe"'
+    )
     path.write_text(f"{good}\n{{not json\n{bad_label}\n", encoding="utf-8")
     out = tmp_path / "e.json"
     result = _evaluate("--model", "rules", "--data", str(path), "--json", str(out))
@@ -221,19 +319,47 @@ def test_missing_model_and_unknown_slice_column_exit_2(eval_file, tmp_path):
 
 def test_a_forces_column_names_and_chosen_slices(tmp_path, eval_file):
     rows = [json.loads(line) for line in eval_file.read_text().splitlines()]
-    renamed = [{"ref": r["id"], "narrative": r["text"], "MH": r["mental_health"],
-                "CR": "Y" if r["crime"] else "N", "TTL": r["threat_to_life"],
-                "shift": "night" if i % 2 else "day"} for i, r in enumerate(rows)]
+    renamed = [
+        {
+            "ref": r["id"],
+            "narrative": r["text"],
+            "MH": r["mental_health"],
+            "CR": "Y" if r["crime"] else "N",
+            "TTL": r["threat_to_life"],
+            "shift": "night" if i % 2 else "day",
+        }
+        for i, r in enumerate(rows)
+    ]
     path = tmp_path / "force.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in renamed), encoding="utf-8")
     out = tmp_path / "e.json"
-    result = _evaluate("--model", "rules", "--data", str(path), "--text-col", "narrative",
-                       "--id-col", "ref", "--label-col", "mental_health=MH",
-                       "--label-col", "crime=CR", "--label-col", "threat_to_life=TTL",
-                       "--slice-col", "shift", "--resamples", "50", "--json", str(out))
+    result = _evaluate(
+        "--model",
+        "rules",
+        "--data",
+        str(path),
+        "--text-col",
+        "narrative",
+        "--id-col",
+        "ref",
+        "--label-col",
+        "mental_health=MH",
+        "--label-col",
+        "crime=CR",
+        "--label-col",
+        "threat_to_life=TTL",
+        "--slice-col",
+        "shift",
+        "--resamples",
+        "50",
+        "--json",
+        str(out),
+    )
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text())
     assert set(figures["slices"]) == {"shift", "length_words"}
     assert {v: g["n"] for v, g in figures["slices"]["shift"].items()} == {
-        "day": (len(rows) + 1) // 2, "night": len(rows) // 2}
+        "day": (len(rows) + 1) // 2,
+        "night": len(rows) // 2,
+    }
     assert figures["labels"]["crime"]["positives"] == sum(r["crime"] for r in rows)

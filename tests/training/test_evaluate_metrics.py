@@ -40,8 +40,11 @@ def scored_notes(draw):
     n = draw(st.integers(4, 40))
     y = np.array(draw(st.lists(st.integers(0, 1), min_size=n, max_size=n)))
     y[0], y[1] = 0, 1
-    p = np.array(draw(st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0]),
-                               min_size=n, max_size=n)))
+    p = np.array(
+        draw(
+            st.lists(st.sampled_from([0.0, 0.1, 0.25, 0.5, 0.75, 0.9, 1.0]), min_size=n, max_size=n)
+        )
+    )
     counts = np.array(draw(st.lists(st.integers(0, 3), min_size=n, max_size=n)))
     counts[0], counts[1] = max(counts[0], 1), max(counts[1], 1)
     return y, p, counts
@@ -88,8 +91,11 @@ def test_intervals_contain_the_point_estimate(model_evaluation):
     for label in LABELS:
         section = figures["labels"][label]
         stated = section["prevalence"] or {}
-        estimates = [*section["at_threshold"].values(), *section["threshold_free"].values(),
-                     *(v for v in stated.values() if isinstance(v, dict))]
+        estimates = [
+            *section["at_threshold"].values(),
+            *section["threshold_free"].values(),
+            *(v for v in stated.values() if isinstance(v, dict)),
+        ]
         for estimate in estimates:
             assert estimate["ci_low"] <= estimate["value"] <= estimate["ci_high"]
             checked += 1
@@ -99,8 +105,9 @@ def test_intervals_contain_the_point_estimate(model_evaluation):
 def test_point_estimates_are_the_shared_label_metrics(classifier, test_split, model_evaluation):
     probabilities = classifier.probabilities(test_split.texts)
     for j, label in enumerate(LABELS):
-        expected = label_metrics(test_split.labels[:, j], probabilities[:, j],
-                                 classifier.thresholds[label])
+        expected = label_metrics(
+            test_split.labels[:, j], probabilities[:, j], classifier.thresholds[label]
+        )
         section = model_evaluation.figures["labels"][label]
         for name in ("precision", "recall", "specificity", "f1", "tp", "fn"):
             assert section["at_threshold"][name]["value"] == pytest.approx(expected[name])
@@ -119,19 +126,17 @@ def test_ppv_at_a_base_rate_by_hand():
 
 
 def _note(note_id, text, mh, crime, ttl):
-    return {"id": note_id, "text": text, "mental_health": mh, "crime": crime,
-            "threat_to_life": ttl}
+    return {"id": note_id, "text": text, "mental_health": mh, "crime": crime, "threat_to_life": ttl}
 
 
 HAND_MADE = [
     # A threat to life with no cue at all: rules can only route it no-signal.
     _note("ttl-quiet", "Caller asked what time the recycling centre opens on Sunday.", 0, 0, 1),
-    _note("ttl-cue", "Man pulled from the canal and he is not breathing, CPR in progress.",
-          0, 0, 1),
-    _note("ttl-mh", "She says she is suicidal and has taken an overdose of paracetamol.",
-          1, 0, 1),
-    _note("mh", "Son has schizophrenia and is hearing voices, calm at home with his mum.",
-          1, 0, 0),
+    _note(
+        "ttl-cue", "Man pulled from the canal and he is not breathing, CPR in progress.", 0, 0, 1
+    ),
+    _note("ttl-mh", "She says she is suicidal and has taken an overdose of paracetamol.", 1, 0, 1),
+    _note("mh", "Son has schizophrenia and is hearing voices, calm at home with his mum.", 1, 0, 0),
     _note("crime", "Shoplifter took two bottles of whisky and ran off, nobody hurt.", 0, 1, 0),
     _note("none", "Lost wallet enquiry, caller given the lost property number.", 0, 0, 0),
 ]
@@ -148,10 +153,15 @@ def test_rcrp_view_lists_each_threat_to_life_call_routed_away(tmp_path):
     rows = {truth: sum(counts.values()) for truth, counts in rcrp["confusion"].items()}
     assert rows == {"police": 3, "police-and-health": 1, "health-led": 1, "no-signal": 1}
     routes = {r["id"]: r for r in rcrp["threat_to_life_missed_notes"]}
-    suggested = {n["id"]: result.route.suggestion
-                 for n, result in zip(HAND_MADE, rules.classify_many(notes.texts), strict=True)}
-    expected = {n["id"] for n in HAND_MADE if n["threat_to_life"]
-                and suggested[n["id"]] in ("health-led", "no-signal")}
+    suggested = {
+        n["id"]: result.route.suggestion
+        for n, result in zip(HAND_MADE, rules.classify_many(notes.texts), strict=True)
+    }
+    expected = {
+        n["id"]
+        for n in HAND_MADE
+        if n["threat_to_life"] and suggested[n["id"]] in ("health-led", "no-signal")
+    }
     assert "ttl-quiet" in expected
     assert set(routes) == expected
     assert rcrp["threat_to_life_missed"] == len(expected)
@@ -184,12 +194,25 @@ def test_categorical_columns_skip_free_text_and_ids():
 
 
 def test_gates_parse_and_check():
-    figures = {"labels": {"crime": {"at_threshold": {"recall": {"value": 0.8, "ci_low": 0.7,
-                                                                "ci_high": 0.9}},
-                                    "threshold_free": {}, "prevalence": None}},
-               "rcrp": {"threat_to_life_missed": 2}}
-    gates = [parse_gate(g) for g in ("crime.recall>=0.8", "crime.sensitivity_ci_low>0.75",
-                                     "rcrp.threat_to_life_missed<=1", "crime.recall == 0.8")]
+    figures = {
+        "labels": {
+            "crime": {
+                "at_threshold": {"recall": {"value": 0.8, "ci_low": 0.7, "ci_high": 0.9}},
+                "threshold_free": {},
+                "prevalence": None,
+            }
+        },
+        "rcrp": {"threat_to_life_missed": 2},
+    }
+    gates = [
+        parse_gate(g)
+        for g in (
+            "crime.recall>=0.8",
+            "crime.sensitivity_ci_low>0.75",
+            "rcrp.threat_to_life_missed<=1",
+            "crime.recall == 0.8",
+        )
+    ]
     results = check_gates(gates, figures)
     assert [r["passed"] for r in results] == [True, False, False, True]
     assert results[1]["message"] == "gate failed: crime.sensitivity_ci_low>0.75 (measured 0.7)"

@@ -68,7 +68,8 @@ def test_the_held_out_names_are_regenerated_and_stay_out_of_the_lexicon(tmp_path
     held = {n.lower() for names in gen.HELDOUT_FIRST_NAMES.values() for n in names}
     assert not (held | {n.lower() for n in gen.HELDOUT_SURNAMES}) & listed
     assert {json.loads(line)["attribute"] for line in out.read_text("utf-8").splitlines()} == {
-        "name"}
+        "name"
+    }
 
 
 def test_each_group_differs_only_in_identity_words():
@@ -104,8 +105,20 @@ def test_the_set_covers_every_attribute_and_all_three_labels():
     # Adult ages only: a child in a note is a real difference, not an identity swap.
     assert all(int(row["value"]) >= 18 for row in rows if row["attribute"] == "age")
     values = {row["value"] for row in rows}
-    assert {"black", "white", "Asian", "Mohammed", "James", "Priya", "Muslim", "Christian",
-            "Polish", "British", "male", "female"} <= values
+    assert {
+        "black",
+        "white",
+        "Asian",
+        "Mohammed",
+        "James",
+        "Priya",
+        "Muslim",
+        "Christian",
+        "Polish",
+        "British",
+        "male",
+        "female",
+    } <= values
 
 
 def test_no_identity_swap_moves_a_score_or_flips_a_flag(classifier):
@@ -141,22 +154,51 @@ class BiasedScorer:
 
 
 def test_the_measurement_finds_deltas_and_flips(tmp_path):
-    path = write_jsonl(tmp_path / "cf.jsonl", [
-        {"id": "e1", "text": "Sam saw a black male with a knife", "group": "g-eth",
-         "attribute": "ethnicity", "value": "black"},
-        {"id": "e2", "text": "Sam saw a white male with a knife", "group": "g-eth",
-         "attribute": "ethnicity", "value": "white"},
-        {"id": "e3", "text": "Sam saw an Asian male with a knife", "group": "g-eth",
-         "attribute": "ethnicity", "value": "Asian"},
-        {"id": "n1", "text": "Jo called about a black dog", "group": "g-name",
-         "attribute": "name", "value": "Jo"},
-        {"id": "n2", "text": "Mohammed called about a black dog", "group": "g-name",
-         "attribute": "name", "value": "Mohammed"},
-    ])
+    path = write_jsonl(
+        tmp_path / "cf.jsonl",
+        [
+            {
+                "id": "e1",
+                "text": "Sam saw a black male with a knife",
+                "group": "g-eth",
+                "attribute": "ethnicity",
+                "value": "black",
+            },
+            {
+                "id": "e2",
+                "text": "Sam saw a white male with a knife",
+                "group": "g-eth",
+                "attribute": "ethnicity",
+                "value": "white",
+            },
+            {
+                "id": "e3",
+                "text": "Sam saw an Asian male with a knife",
+                "group": "g-eth",
+                "attribute": "ethnicity",
+                "value": "Asian",
+            },
+            {
+                "id": "n1",
+                "text": "Jo called about a black dog",
+                "group": "g-name",
+                "attribute": "name",
+                "value": "Jo",
+            },
+            {
+                "id": "n2",
+                "text": "Mohammed called about a black dog",
+                "group": "g-name",
+                "attribute": "name",
+                "value": "Mohammed",
+            },
+        ],
+    )
     figures = fairness_figures(BiasedScorer(), load_counterfactuals(path), path=path)
     mental, crime = figures["labels"]["mental_health"], figures["labels"]["crime"]
     assert mental["by_attribute"]["ethnicity"] == pytest.approx(
-        {"groups": 1, "max_delta": 0.1, "mean_delta": 0.1, "flag_flips": 1, "over_tolerance": 1})
+        {"groups": 1, "max_delta": 0.1, "mean_delta": 0.1, "flag_flips": 1, "over_tolerance": 1}
+    )
     assert mental["by_attribute"]["name"]["max_delta"] == 0  # "black dog" in both notes
     assert crime["by_attribute"]["name"]["max_delta"] == pytest.approx(0.06)  # 8 - 2 letters
     assert crime["by_attribute"]["name"]["flag_flips"] == 0
@@ -172,16 +214,34 @@ def test_the_measurement_finds_deltas_and_flips(tmp_path):
 
 
 def test_a_malformed_counterfactual_file_is_refused_with_file_and_line(tmp_path):
-    path = write_jsonl(tmp_path / "bad.jsonl", [
-        {"id": "1", "text": "a black male", "group": "g1", "attribute": "ethnicity",
-         "value": "black"},
-        {"id": "2", "text": "a white male", "group": "g1", "attribute": "religion",
-         "value": "white"},
-        {"id": "3", "text": "a black male", "group": "g1", "attribute": "ethnicity",
-         "value": "black"},
-        {"id": "4", "text": "Jo called", "group": "g2", "attribute": "name", "value": "Jo"},
-        {"id": "5", "text": "Sam called", "group": "g3", "value": "Sam"},
-    ])
+    path = write_jsonl(
+        tmp_path / "bad.jsonl",
+        [
+            {
+                "id": "1",
+                "text": "a black male",
+                "group": "g1",
+                "attribute": "ethnicity",
+                "value": "black",
+            },
+            {
+                "id": "2",
+                "text": "a white male",
+                "group": "g1",
+                "attribute": "religion",
+                "value": "white",
+            },
+            {
+                "id": "3",
+                "text": "a black male",
+                "group": "g1",
+                "attribute": "ethnicity",
+                "value": "black",
+            },
+            {"id": "4", "text": "Jo called", "group": "g2", "attribute": "name", "value": "Jo"},
+            {"id": "5", "text": "Sam called", "group": "g3", "value": "Sam"},
+        ],
+    )
     with pytest.raises(DataError) as caught:
         load_counterfactuals(path)
     problems = [str(p) for p in caught.value.problems]
@@ -189,8 +249,18 @@ def test_a_malformed_counterfactual_file_is_refused_with_file_and_line(tmp_path)
     assert any(p.startswith(f"{path}:3:") and "twice" in p for p in problems)
     assert any(p.startswith(f"{path}:4:") and "at least two" in p for p in problems)
     assert any(p.startswith(f"{path}:5:") and "'attribute'" in p for p in problems)
-    result = runner.invoke(app, ["evaluate", "--model", "rules", "--data",
-                                 str(CORPUS / "test.jsonl"), "--fairness", str(path)])
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "--model",
+            "rules",
+            "--data",
+            str(CORPUS / "test.jsonl"),
+            "--fairness",
+            str(path),
+        ],
+    )
     assert result.exit_code == 2
     assert f"{path}:2:" in result.output and "counterfactual file" in result.output
 
@@ -204,11 +274,26 @@ def small_eval(tmp_path_factory) -> Path:
 
 
 def test_evaluate_reports_fairness_in_json_report_and_gates(model_path, small_eval, tmp_path):
-    result = runner.invoke(app, [
-        "evaluate", "--model", str(model_path), "--data", str(small_eval), "--resamples", "0",
-        "--json", str(tmp_path / "e.json"), "--report", str(tmp_path / "report"),
-        "--gate", "fairness.max_delta<=1", "--gate", "fairness.flag_flips>=0",
-    ])
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "--model",
+            str(model_path),
+            "--data",
+            str(small_eval),
+            "--resamples",
+            "0",
+            "--json",
+            str(tmp_path / "e.json"),
+            "--report",
+            str(tmp_path / "report"),
+            "--gate",
+            "fairness.max_delta<=1",
+            "--gate",
+            "fairness.flag_flips>=0",
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert "Identity swaps" in result.output
     fair = json.loads((tmp_path / "e.json").read_text("utf-8"))["fairness"]
@@ -224,18 +309,51 @@ def test_evaluate_reports_fairness_in_json_report_and_gates(model_path, small_ev
     assert [g["measured"] for g in gates] == [fair["max_delta"], fair["flag_flips"]]
     html = (tmp_path / "report" / "report.html").read_text("utf-8")
     assert "Fairness: identity swaps" in html
-    assert all(f"<td class=\"l\">{attribute}</td>" in html for attribute in ATTRIBUTES)
+    assert all(f'<td class="l">{attribute}</td>' in html for attribute in ATTRIBUTES)
 
 
 def test_fairness_can_be_left_out_but_not_when_a_gate_needs_it(model_path, small_eval, tmp_path):
-    result = runner.invoke(app, ["evaluate", "--model", "rules", "--data", str(small_eval),
-                                 "--resamples", "0", "--no-fairness",
-                                 "--json", str(tmp_path / "e.json")])
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "--model",
+            "rules",
+            "--data",
+            str(small_eval),
+            "--resamples",
+            "0",
+            "--no-fairness",
+            "--json",
+            str(tmp_path / "e.json"),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert json.loads((tmp_path / "e.json").read_text("utf-8"))["fairness"] is None
-    result = runner.invoke(app, ["evaluate", "--model", "rules", "--data", str(small_eval),
-                                 "--no-fairness", "--gate", "fairness.flag_flips<=0"])
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "--model",
+            "rules",
+            "--data",
+            str(small_eval),
+            "--no-fairness",
+            "--gate",
+            "fairness.flag_flips<=0",
+        ],
+    )
     assert result.exit_code == 2 and "--no-fairness" in result.output
-    result = runner.invoke(app, ["evaluate", "--model", "rules", "--data", str(small_eval),
-                                 "--gate", "fairness.unfairness<=0"])
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "--model",
+            "rules",
+            "--data",
+            str(small_eval),
+            "--gate",
+            "fairness.unfairness<=0",
+        ],
+    )
     assert result.exit_code == 2 and "max_delta" in result.output

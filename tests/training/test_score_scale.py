@@ -26,8 +26,9 @@ def notes() -> pd.DataFrame:
 def cluster():
     from distributed import LocalCluster
 
-    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
-                      dashboard_address=None) as local:
+    with LocalCluster(
+        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+    ) as local:
         yield local
 
 
@@ -40,17 +41,31 @@ def write_input(frame: pd.DataFrame, path) -> None:
         frame.to_parquet(path)
 
 
-@pytest.mark.parametrize(("source", "target"),
-                         [(".jsonl", ".parquet"), (".csv", ".csv"), (".parquet", ".jsonl")])
+@pytest.mark.parametrize(
+    ("source", "target"), [(".jsonl", ".parquet"), (".csv", ".csv"), (".parquet", ".jsonl")]
+)
 def test_dask_engine_writes_the_same_file_as_the_single_process_engine(
-        notes, model_path, cluster, tmp_path, source, target):
+    notes, model_path, cluster, tmp_path, source, target
+):
     source_path = tmp_path / f"notes{source}"
     write_input(notes, source_path)
     outputs = {}
     for engine, extra in (("single", []), ("dask", ["--scheduler", cluster.scheduler_address])):
         out = tmp_path / f"{engine}{target}"
-        result = runner.invoke(app, ["score", str(source_path), "-o", str(out), "--model",
-                                     str(model_path), "--engine", engine, *extra])
+        result = runner.invoke(
+            app,
+            [
+                "score",
+                str(source_path),
+                "-o",
+                str(out),
+                "--model",
+                str(model_path),
+                "--engine",
+                engine,
+                *extra,
+            ],
+        )
         assert result.exit_code == 0, result.output
         outputs[engine] = out.read_bytes()
     assert outputs["single"] == outputs["dask"]
@@ -63,8 +78,22 @@ def test_dask_engine_starts_its_own_local_cluster(notes, model_path, tmp_path):
     source = tmp_path / "notes.jsonl"
     write_input(notes.head(100), source)
     out = tmp_path / "scored.jsonl"
-    result = runner.invoke(app, ["score", str(source), "-o", str(out), "--model", str(model_path),
-                                 "--engine", "dask", "--workers", "2", "--evidence"])
+    result = runner.invoke(
+        app,
+        [
+            "score",
+            str(source),
+            "-o",
+            str(out),
+            "--model",
+            str(model_path),
+            "--engine",
+            "dask",
+            "--workers",
+            "2",
+            "--evidence",
+        ],
+    )
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in out.read_text().splitlines()]
     assert len(rows) == 100
@@ -82,8 +111,12 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 
 
 def peak_rss_kib(model_path, source, output) -> int:
-    done = subprocess.run([sys.executable, "-c", SCORE_AND_REPORT_PEAK, str(model_path),
-                           str(source), str(output)], capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-c", SCORE_AND_REPORT_PEAK, str(model_path), str(source), str(output)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return int(done.stdout.strip().splitlines()[-1])
 
 
@@ -97,8 +130,12 @@ def test_scoring_memory_does_not_grow_with_file_size(model_path, tmp_path):
         source = tmp_path / f"{name}.jsonl"
         with source.open("w") as handle:
             for i in range(rows):
-                handle.write(json.dumps({"id": str(i), "text": f"bike stolen from shed {i}",
-                                         "attachment": padding}) + "\n")
+                handle.write(
+                    json.dumps(
+                        {"id": str(i), "text": f"bike stolen from shed {i}", "attachment": padding}
+                    )
+                    + "\n"
+                )
         sizes[name] = source.stat().st_size
         out = tmp_path / f"{name}.csv"
         sizes[f"{name}_rss"] = peak_rss_kib(model_path, source, out)
