@@ -17,6 +17,8 @@ from pathlib import Path
 
 import snowballstemmer
 
+from ._spelling import Speller
+
 LEXICON_DIR = Path(__file__).parent / "lexicon"
 
 _CHAR_MAP = {
@@ -81,6 +83,7 @@ class Lexicon:
     expansions: dict[str, tuple[str, ...]]
     identity: frozenset[str]
     version: str
+    speller: Speller | None = None
 
     @classmethod
     def load(cls, directory: Path = LEXICON_DIR) -> Lexicon:
@@ -97,7 +100,8 @@ class Lexicon:
         expansions.update({word: () for word in identity["drop"]})
         expansions.update({name: ("<name>",) for name in identity["names"]})
         words = frozenset([*identity["neutral"], *identity["drop"], *identity["names"]])
-        return cls(expansions, words, f"{raw['version']}.{identity['version']}")
+        speller = Speller.load(directory / "spelling.txt", frozenset(expansions))
+        return cls(expansions, words, f"{raw['version']}.{identity['version']}", speller)
 
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -128,6 +132,9 @@ def expand_token(text: str, lexicon: Lexicon) -> tuple[tuple[str, ...], bool]:
             expanded = ("0", "year", "old")
         elif _NUMBER.match(text):
             expanded = ("0",)
+        elif lexicon.speller is not None:
+            corrected = lexicon.speller.correct(text)
+            expanded = lexicon.expansions.get(corrected, (corrected,))
         else:
             expanded = (text,)
     words = tuple(word if word.startswith("<") else stem(word) for word in expanded)

@@ -1,0 +1,64 @@
+"""Typing slips mapped back to the words the model knows.
+
+A handler typing fast writes "strnagling" or "knfie"; a word model sees an unknown word and
+the note loses its strongest evidence. A token that is neither an English word nor a
+lexicon word is replaced by the one known word at edit distance 1 (Damerau: a swap, a
+missing, extra or wrong letter), found with SymSpell. Only the words listed in
+``lexicon/spelling.txt`` are targets: correcting to a word the model has no feature for
+would change nothing. Real English words are never "corrected", so the step cannot change
+a correctly spelt note.
+"""
+
+from __future__ import annotations
+
+import importlib.resources
+from functools import lru_cache
+from pathlib import Path
+
+from symspellpy import SymSpell, Verbosity
+
+MIN_LENGTH = 5  # shorter tokens are too often abbreviations or names to guess at
+_ENGLISH = "frequency_dictionary_en_82_765.txt"
+
+
+@lru_cache(maxsize=1)
+def english_words() -> frozenset[str]:
+    """The English word list symspellpy ships (82,765 words from Google Books n-grams)."""
+    path = importlib.resources.files("symspellpy") / _ENGLISH
+    with path.open(encoding="utf-8") as handle:
+        return frozenset(line.split(" ", 1)[0] for line in handle)
+
+
+class Speller:
+    """Corrects one lower-cased token at a time; callers cache the answers per token."""
+
+    def __init__(self, targets: dict[str, int], known: frozenset[str]) -> None:
+        self._symspell = SymSpell(max_dictionary_edit_distance=1, prefix_length=7)
+        for word, count in targets.items():
+            self._symspell.create_dictionary_entry(word, count)
+        self._known = known | frozenset(targets)
+
+    @classmethod
+    def load(cls, path: Path, extra_known: frozenset[str] = frozenset()) -> Speller | None:
+        """The speller for a lexicon folder, or None when it has no ``spelling.txt``."""
+        if not path.exists():
+            return None
+        targets: dict[str, int] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if line and not line.startswith("#"):
+                word, count = line.split()
+                targets[word] = int(count)
+        return cls(targets, english_words() | extra_known)
+
+    def correct(self, token: str) -> str:
+        """The known word ``token`` was meant to be, or ``token`` itself."""
+        if len(token) < MIN_LENGTH or token in self._known or not token.isalpha():
+            return token
+        found = self._symspell.lookup(token, Verbosity.CLOSEST, max_edit_distance=1)
+        if not found:
+            return token
+        # A swap of two letters keeps every letter typed: the likeliest slip of equals.
+        letters = sorted(token)
+        swaps = [s for s in found if sorted(s.term) == letters]
+        best = max(swaps or found, key=lambda s: s.count)
+        return best.term
