@@ -24,7 +24,7 @@ from spacy.attrs import IDX, LENGTH
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
-from ._text import LEXICON_DIR, Lexicon, Terms, normalise, to_terms
+from ._text import LEXICON_DIR, Expansion, Lexicon, Terms, normalise, to_terms
 
 CONTEXTS = ("negated", "historical", "hypothetical")
 NEGATED, HISTORICAL, HYPOTHETICAL = 1, 2, 4
@@ -129,7 +129,7 @@ class NoteAnalyser:
         context = json.loads((lexicon_dir / "context.json").read_text(encoding="utf-8"))
         self.version = f"{self.lexicon.version}.{context['version']}"
         self.nlp = spacy.blank("en")
-        self._term_cache: dict[str, tuple[tuple[str, ...], bool]] = {}
+        self._term_cache: dict[str, Expansion] = {}
         # Sentence ends: the punctuation set of spaCy's sentencizer.
         self._sentence_ends = frozenset(Sentencizer.default_punct_chars)
         self.cue_patterns = [

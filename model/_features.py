@@ -23,6 +23,8 @@ from ._context import CONTEXTS, NoteAnalysis
 from ._vocabulary import fit_vectoriser
 
 _DIGIT = re.compile(r"\d")
+# Punctuation never enters a character n-gram: "seen," and "seen" are the same word.
+_PUNCTUATION = re.compile(r"[^\w\s]")
 # Bump whenever text processing or feature code changes what a note turns into: an artefact
 # built by other feature code must not be loaded (its weights would mean something else).
 FEATURE_VERSION = "4"
@@ -408,5 +410,9 @@ def char_text(text: str, analysis: NoteAnalysis) -> str:
         for start, end in blanked:
             chars[start:end] = " " * (end - start)
         normalised = "".join(chars)
+    # A typing slip reads as the word it was corrected to, here as in the word features.
+    for start, end, word in reversed(analysis.terms.corrections):
+        if not normalised[start:end].isspace():
+            normalised = normalised[:start] + word + normalised[end:]
     # Digits are folded as in the word features, so ages and times cannot move a score.
-    return " ".join(_DIGIT.sub("0", normalised).split())
+    return " ".join(_DIGIT.sub("0", _PUNCTUATION.sub(" ", normalised)).split())

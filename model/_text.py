@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -122,29 +122,87 @@ class Terms:
     starts: list[int]
     ends: list[int]
     identity_spans: list[tuple[int, int]]
+    # (start, end, word): a typing slip and the word it was corrected to, or a dropped
+    # spoken filler and ""
+    corrections: list[tuple[int, int, str]] = field(default_factory=list)
 
 
-def expand_token(text: str, lexicon: Lexicon) -> tuple[tuple[str, ...], bool]:
-    """The stemmed terms one token becomes, and whether it is an identity word."""
+Expansion = tuple[tuple[str, ...], bool, str | None]
+
+# "you know" is a filler in speech ("not, you know, breathing") unless it asks or governs
+# something ("do you know where he is", "you know the man").
+_FILLER_BEFORE_NOT = frozenset(
+    ["do", "did", "does", "if", "would", "will", "can", "could", "n't", "as", "let"]
+)
+_FILLER_AFTER_NOT = frozenset(
+    [
+        "where",
+        "what",
+        "who",
+        "whom",
+        "how",
+        "if",
+        "that",
+        "why",
+        "when",
+        "whether",
+        "him",
+        "her",
+        "them",
+        "me",
+        "us",
+        "it",
+        "this",
+        "the",
+        "a",
+        "an",
+        "anything",
+        "anyone",
+        "his",
+        "their",
+        "my",
+        "your",
+        "our",
+    ]
+)
+
+
+def filler_tokens(tokens: list[tuple[str, int]]) -> set[int]:
+    """Indices of "you know" tokens used as a spoken filler."""
+    skip: set[int] = set()
+    for k in range(len(tokens) - 1):
+        if tokens[k][0] != "you" or tokens[k + 1][0] != "know":
+            continue
+        before = tokens[k - 1][0] if k else ""
+        after = tokens[k + 2][0] if k + 2 < len(tokens) else ""
+        if before not in _FILLER_BEFORE_NOT and after not in _FILLER_AFTER_NOT:
+            skip.update((k, k + 1))
+    return skip
+
+
+def expand_token(text: str, lexicon: Lexicon) -> Expansion:
+    """The stemmed terms one token becomes, whether it is an identity word, and the word a
+    typing slip was corrected to (None when it was not)."""
+    corrected = None
     expanded = lexicon.expansions.get(text)
     if expanded is None:
         if _AGE_SEX.match(text):
             expanded = ("0", "year", "old")
         elif _NUMBER.match(text):
             expanded = ("0",)
-        elif lexicon.speller is not None:
-            corrected = lexicon.speller.correct(text)
-            expanded = lexicon.expansions.get(corrected, (corrected,))
+        elif lexicon.speller is not None and (fixed := lexicon.speller.correct(text)) != text:
+            corrected = fixed
+            expanded = lexicon.expansions.get(fixed, (fixed,))
         else:
             expanded = (text,)
     words = tuple(word if word.startswith("<") else stem(word) for word in expanded)
-    return words, text in lexicon.identity
+    return words, text in lexicon.identity, corrected
 
 
 def to_terms(
     tokens: list[tuple[str, int]],
     lexicon: Lexicon,
-    cache: dict[str, tuple[tuple[str, ...], bool]] | None = None,
+    cache: dict[str, Expansion] | None = None,
 ) -> Terms:
     """Expand abbreviations, fold numbers and identity words, and stem.
 
@@ -155,11 +213,16 @@ def to_terms(
     starts: list[int] = []
     ends: list[int] = []
     identity_spans: list[tuple[int, int]] = []
+    corrections: list[tuple[int, int, str]] = []
     if cache is None:
         cache = {}
     last = len(tokens) - 1
+    fillers = filler_tokens(tokens) if "know" in (t for t, _ in tokens) else ()
     for k, (text, start) in enumerate(tokens):
         end = start + len(text)
+        if k in fillers:
+            corrections.append((start, end, ""))
+            continue
         if text in ("-", "/") and 0 < k < last:
             # An infix hyphen ("self-harm") joins words; only a spaced dash breaks a clause.
             before, after = tokens[k - 1], tokens[k + 1]
@@ -167,11 +230,15 @@ def to_terms(
                 continue
         known = cache.get(text)
         if known is None:
-            known = ((), False) if text.isspace() else expand_token(text, lexicon)
+            known = ((), False, None) if text.isspace() else expand_token(text, lexicon)
             cache[text] = known
-        expanded, identity = known
+        expanded, identity, corrected = known
         if identity:
             identity_spans.append((start, end))
+        if corrected is not None:
+            corrections.append((start, end, corrected))
+        elif not expanded and not identity and not text.isspace():
+            corrections.append((start, end, ""))  # a dropped filler ("um")
         n = len(expanded)
         if n == 1:
             words.append(expanded[0])
@@ -181,4 +248,4 @@ def to_terms(
             words.extend(expanded)
             starts.extend([start] * n)
             ends.extend([end] * n)
-    return Terms(words, starts, ends, identity_spans)
+    return Terms(words, starts, ends, identity_spans, corrections)
