@@ -8,17 +8,14 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from model import LABELS
-from model._artefact import library_versions, point_latest, sha256_file, write_artefact
-from model._classifier import Classifier
-from model._context import NoteAnalyser
-from model._features import FEATURE_VERSION
+from evaluation import all_label_metrics
+from model import FEATURE_VERSION, LABELS, Classifier, NoteAnalyser, point_latest, sha256_file
+from model._artefact import library_versions, write_artefact
+from notefiles import ColumnMapping, NoteSet, load_notes
 
 from ._card import model_card
 from ._config import TrainConfig
-from ._data import ColumnMapping, NoteSet, load_notes
 from ._fit import Progress, fit
-from ._metrics import all_label_metrics
 from ._thresholds import tune_threshold
 
 SPLIT_SHARES = (("train", 70), ("dev", 15), ("test", 15))
