@@ -16,6 +16,7 @@ from ._classifier import Classifier
 from ._context import NoteAnalyser
 from ._features import FEATURE_VERSION, FeatureSpace, char_vectoriser, word_vectoriser
 from ._labels import LABEL_TITLES, LABELS, ROUTES
+from ._layout import Block, BlockKind, FeatureLayout
 from ._results import ClassifyResult, Evidence, LabelScore, Route
 from ._route import route_for, suggest_route
 
@@ -28,9 +29,12 @@ __all__ = [
     "ROUTES",
     "VERSION_PATTERN",
     "ArtefactError",
+    "Block",
+    "BlockKind",
     "Classifier",
     "ClassifyResult",
     "Evidence",
+    "FeatureLayout",
     "FeatureSpace",
     "LabelScore",
     "NoteAnalyser",
