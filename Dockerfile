@@ -16,7 +16,10 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 COPY pyproject.toml README.md ./
 COPY model ./model
+COPY notefiles ./notefiles
 COPY training ./training
+COPY evaluation ./evaluation
+COPY scoring ./scoring
 COPY serving ./serving
 COPY cli ./cli
 COPY data ./data

@@ -234,7 +234,7 @@ def current_model_folder(models: Path | None) -> Iterator[tuple[Path, str | None
 
 def model_description(latest: Path) -> dict:
     """Version of the measured model and whether it was trained on today's corpus files."""
-    from model._artefact import read_manifest, sha256_file
+    from model import read_manifest, sha256_file
 
     manifest = read_manifest(latest)
     current = {}

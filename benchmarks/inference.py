@@ -53,12 +53,12 @@ from _common import (
 from rich.console import Console
 from rich.table import Table
 
+from evaluation import all_label_metrics
 from model import LABELS, load
-from training import NoteSet, load_config, load_notes
-from training._metrics import all_label_metrics
-from training._thresholds import tune_threshold
+from notefiles import NoteSet, load_notes
+from training import load_config, tune_threshold
 
-CHUNK = 2000  # training/_score.py reads files in chunks of this many notes
+CHUNK = 2000  # scoring/_score.py reads files in chunks of this many notes
 WARM_UP = 50
 SCORE_TIMEOUT = 3600.0
 SHORT = {"mental_health": "MH", "crime": "crime", "threat_to_life": "TTL"}

@@ -37,11 +37,10 @@ from sklearn.metrics import average_precision_score
 from spacy.training import Example
 from spacy.util import minibatch
 
+from evaluation import RulesBaseline, evaluate, load_for_evaluation
 from model import LABELS, load
-from training import ColumnMapping, NoteSet, load_config, load_notes, train
-from training._baselines import RulesBaseline
-from training._evaluate import evaluate, load_for_evaluation
-from training._thresholds import tune_threshold
+from notefiles import ColumnMapping, NoteSet, load_notes
+from training import load_config, train, tune_threshold
 
 REPO = Path(__file__).resolve().parent.parent
 CORPUS = REPO / "data" / "corpus"

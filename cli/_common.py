@@ -1,4 +1,4 @@
-"""Shared CLI helpers: options for column mapping and clean error exits."""
+"""Shared CLI helpers: column options, clean error exits, loading a model, server settings."""
 
 from __future__ import annotations
 
@@ -6,7 +6,10 @@ from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
+
+from model import ArtefactError, load
 
 console = Console()
 
@@ -31,9 +34,26 @@ def report_problems(problems, limit: int | None = None) -> None:
 
 
 def mapping_from(text_col, id_col, label_col):
-    from training import ColumnMapping
+    from notefiles import ColumnMapping
 
     try:
         return ColumnMapping.from_options(text_col, id_col, label_col or [])
     except ValueError as error:
         fail(str(error), 2)
+
+
+def load_model(path: Path):
+    try:
+        return load(path)
+    except ArtefactError as error:
+        fail(str(error))
+
+
+def server_settings(**overrides):
+    """Settings from RIGHTCALL_* plus command-line overrides; errors never echo values."""
+    from serving.settings import Settings, describe_errors
+
+    try:
+        return Settings(**{k: v for k, v in overrides.items() if v is not None})
+    except ValidationError as error:
+        fail(describe_errors(error), 2)

@@ -9,8 +9,8 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from training import DataError, load_notes
-from training._stats import describe
+from evaluation import describe
+from notefiles import DataError, load_notes
 
 from ._common import IdCol, LabelCol, TextCol, console, mapping_from, report_problems
 

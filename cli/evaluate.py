@@ -13,14 +13,26 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
+from evaluation import (
+    BASELINES,
+    BUNDLED_COUNTERFACTUALS,
+    FAIRNESS_SCOPE,
+    LENGTH_COLUMN,
+    Evaluation,
+    Gate,
+    GateError,
+    RulesBaseline,
+    check_gates,
+    evaluate,
+    fairness_figures,
+    figures_json,
+    load_counterfactuals,
+    load_for_evaluation,
+    parse_gate,
+)
+from evaluation import compare as compare_evaluations
 from model import LABELS, ArtefactError, load
-from training import DataError
-from training._baselines import BASELINES, RulesBaseline
-from training._compare import compare as compare_evaluations
-from training._evaluate import Evaluation, evaluate, figures_json, load_for_evaluation
-from training._fairness import BUNDLED, fairness_figures, load_counterfactuals
-from training._gates import FAIRNESS_SCOPE, Gate, GateError, check_gates, parse_gate
-from training._slices import LENGTH_COLUMN
+from notefiles import DataError
 
 from ._common import (
     DEFAULT_MODELS,
@@ -87,7 +99,7 @@ def load_fairness(path: Path | None, skip: bool, gates: list[Gate]):
             fail(f"gate {wanted[0]!r} needs the fairness section; drop --no-fairness", 2)
         return None, None
     if path is None:
-        if not BUNDLED.is_file():
+        if not BUNDLED_COUNTERFACTUALS.is_file():
             if wanted:
                 fail(
                     f"gate {wanted[0]!r} needs --fairness FILE (no bundled counterfactual "
@@ -100,7 +112,7 @@ def load_fairness(path: Path | None, skip: bool, gates: list[Gate]):
                 highlight=False,
             )
             return None, None
-        path = BUNDLED
+        path = BUNDLED_COUNTERFACTUALS
     try:
         return load_counterfactuals(path), path
     except DataError as error:
@@ -432,7 +444,7 @@ def evaluate_command(
         partial.write_text(figures_json(result.figures), encoding="utf-8")
         partial.replace(json_out)
     if report is not None:
-        from training._report import write_report  # matplotlib loads only when a report is asked
+        from evaluation import write_report  # matplotlib loads only when a report is asked
 
         path = write_report(report, result, baseline)
     print_summary(result.figures)

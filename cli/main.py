@@ -1,12 +1,10 @@
-"""Entry point: `rightcall <command>`."""
+"""Entry point: `rightcall <command>`, one module per command or command group."""
 
 from __future__ import annotations
 
 import typer
 
-from . import data, train
-from .evaluate import evaluate_command
-from .serve import feedback_app, serve_command
+from . import data, evaluate, feedback, predict, score, serve, train
 
 app = typer.Typer(
     help="rightcall: calibrated mental-health, crime and threat-to-life signals for call notes.",
@@ -15,11 +13,11 @@ app = typer.Typer(
 )
 app.add_typer(data.app, name="data")
 app.command("train")(train.train_command)
-app.command("predict")(train.predict_command)
-app.command("score")(train.score_command)
-app.command("evaluate")(evaluate_command)
-app.command("serve")(serve_command)
-app.add_typer(feedback_app, name="feedback")
+app.command("predict")(predict.predict_command)
+app.command("score")(score.score_command)
+app.command("evaluate")(evaluate.evaluate_command)
+app.command("serve")(serve.serve_command)
+app.add_typer(feedback.app, name="feedback")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""`rightcall train | predict | score`: fit a model, try it on one note, score a file."""
+"""`rightcall train`: fit a model from the config (or a force's own files) and write it."""
 
 from __future__ import annotations
 
@@ -9,21 +9,11 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from model import LABELS, ArtefactError, load
-from training import ConfigError, DataError, load_config, train
-from training._config import DEFAULT_CONFIG
-from training._score import score_file, validate_unlabelled
+from model import LABELS
+from notefiles import DataError
+from training import DEFAULT_CONFIG, ConfigError, load_config, train
 
-from ._common import (
-    DEFAULT_MODELS,
-    IdCol,
-    LabelCol,
-    TextCol,
-    console,
-    fail,
-    mapping_from,
-    report_problems,
-)
+from ._common import DEFAULT_MODELS, IdCol, LabelCol, TextCol, console, fail, mapping_from
 
 STEPS = [
     "loading data",
@@ -34,13 +24,6 @@ STEPS = [
     "measuring on test",
     "writing artefact",
 ]
-
-
-def _load_model(path: Path):
-    try:
-        return load(path)
-    except ArtefactError as error:
-        fail(str(error))
 
 
 def train_command(
@@ -107,91 +90,3 @@ def train_command(
             )
         console.print(table)
     console.print(f"Model [bold]{result.version}[/] written to {result.path}")
-
-
-def predict_command(
-    text: Annotated[str, typer.Argument(help="The note text.")],
-    model: Annotated[Path, typer.Option(help="Model folder.")] = DEFAULT_MODELS / "latest",
-) -> None:
-    """Score one note: probabilities, flags, route and evidence."""
-    if not text.strip():
-        fail("the note is empty", 2)
-    result = _load_model(model).classify(text)
-    table = Table("label", "probability", "threshold", "flagged")
-    for label in ("threat_to_life", "crime", "mental_health"):
-        score = result.labels[label]
-        flag = "[bold red]FLAGGED[/]" if score.flagged else "-"
-        table.add_row(label, f"{score.probability:.1%}", f"{score.threshold:.1%}", flag)
-    console.print(table)
-    console.print(
-        f"Suggested route: [bold]{result.route.suggestion}[/]  (advice only: the handler decides)"
-    )
-    for reason in result.route.reasons:
-        console.print(f"  - {reason}", highlight=False)
-    if result.evidence:
-        table = Table("label", "phrase", "weight", "context", title="Evidence")
-        for e in result.evidence:
-            table.add_row(e.label, e.text, f"{e.weight:+.2f}", e.context)
-        console.print(table)
-    console.print(f"model {result.model_name} {result.model_version}", style="dim")
-
-
-def score_command(
-    source: Annotated[Path, typer.Argument(help="JSONL, CSV or Parquet file with a text column.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="Output .jsonl, .csv or .parquet")],
-    model: Annotated[Path, typer.Option(help="Model folder.")] = DEFAULT_MODELS / "latest",
-    engine: Annotated[
-        str, typer.Option(help="'single' (one process, streaming) or 'dask'.")
-    ] = "single",
-    scheduler: Annotated[
-        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
-    ] = None,
-    workers: Annotated[int | None, typer.Option(help="Local Dask workers (default 2).")] = None,
-    evidence: Annotated[bool, typer.Option(help="Add an evidence column (JSON).")] = False,
-    text_col: TextCol = None,
-    id_col: IdCol = None,
-) -> None:
-    """Score every note in a file: id, per-label probability and flag, and route."""
-    if engine not in ("single", "dask"):
-        fail(f"--engine must be 'single' or 'dask', not {engine!r}", 2)
-    mapping = mapping_from(text_col, id_col, None)
-    classifier = _load_model(model)
-    try:
-        total = validate_unlabelled(source, mapping)
-    except DataError as error:
-        report_problems(error.problems, 50)
-        fail(f"{len(error.problems)} problem(s) in {source}; nothing written")
-    with Progress(
-        TextColumn(f"scoring ({engine})"),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=console,
-    ) as bar:
-        task = bar.add_task("scoring", total=total)
-        try:
-            if engine == "dask":
-                from training._score_dask import score_file_dask
-
-                n = score_file_dask(
-                    model,
-                    source,
-                    output,
-                    mapping,
-                    scheduler=scheduler,
-                    workers=workers,
-                    on_chunk=lambda k: bar.advance(task, k),
-                    with_evidence=evidence,
-                )
-            else:
-                n = score_file(
-                    classifier,
-                    source,
-                    output,
-                    mapping,
-                    on_chunk=lambda k: bar.advance(task, k),
-                    with_evidence=evidence,
-                )
-        except DataError as error:
-            fail(str(error))
-    console.print(f"Scored {n} notes into {output}")

@@ -1,21 +1,52 @@
-"""rightcall's inference side: what training and serving must agree on."""
+"""rightcall's inference side: what training, evaluation, scoring and serving must agree on."""
 
-from ._artefact import ArtefactError, load, verify
+from ._artefact import (
+    MANIFEST_FILE,
+    MODEL_FILE,
+    VERSION_PATTERN,
+    ArtefactError,
+    load,
+    point_latest,
+    read_manifest,
+    sha256_file,
+    verify,
+    write_artefact,
+)
 from ._classifier import Classifier
-from ._labels import LABELS, ROUTES
+from ._context import NoteAnalyser
+from ._features import FEATURE_VERSION, FeatureSpace, char_vectoriser, word_vectoriser
+from ._labels import LABEL_TITLES, LABELS, ROUTES
+from ._layout import Block, BlockKind, FeatureLayout
 from ._results import ClassifyResult, Evidence, LabelScore, Route
-from ._route import route_for
+from ._route import route_for, suggest_route
 
 __all__ = [
+    "FEATURE_VERSION",
     "LABELS",
+    "LABEL_TITLES",
+    "MANIFEST_FILE",
+    "MODEL_FILE",
     "ROUTES",
+    "VERSION_PATTERN",
     "ArtefactError",
+    "Block",
+    "BlockKind",
     "Classifier",
     "ClassifyResult",
     "Evidence",
+    "FeatureLayout",
+    "FeatureSpace",
     "LabelScore",
+    "NoteAnalyser",
     "Route",
+    "char_vectoriser",
     "load",
+    "point_latest",
+    "read_manifest",
     "route_for",
+    "sha256_file",
+    "suggest_route",
     "verify",
+    "word_vectoriser",
+    "write_artefact",
 ]

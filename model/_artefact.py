@@ -14,6 +14,8 @@ import platform
 import re
 import shutil
 import warnings
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
 from typing import Any
@@ -55,17 +57,38 @@ def library_versions() -> dict[str, str]:
 
 
 def write_artefact(
-    directory: Path,
-    payload: dict[str, Any],
-    manifest: dict[str, Any],
-    model_card: str,
+    models_dir: Path,
+    classifier: Classifier,
+    training: dict[str, Any],
+    data_files: Sequence[Path],
+    model_card: Callable[[dict[str, Any]], str],
     lexicon_dir: Path = LEXICON_DIR,
 ) -> Path:
-    """Write a complete artefact into ``directory`` (which must not exist yet)."""
+    """Write ``classifier`` as ``models_dir/<its version>/`` (which must not exist yet).
+
+    The manifest holds what training recorded (``training``: config, policies, metrics ...)
+    and everything ``verify`` checks: labels, thresholds, lexicon, feature and library
+    versions, the sha256 of each data file, and finally the sha256 of every file written.
+    ``model_card`` renders MODEL_CARD.md from that manifest.
+    """
+    directory = Path(models_dir) / classifier.version
+    manifest = {
+        "name": classifier.name,
+        "version": classifier.version,
+        "labels": list(LABELS),
+        "thresholds": classifier.thresholds,
+        **training,
+        "data_files": {str(p): sha256_file(Path(p)) for p in data_files},
+        "lexicon_version": classifier.analyser.version,
+        "feature_version": FEATURE_VERSION,
+        "versions": library_versions(),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
     directory.mkdir(parents=True, exist_ok=False)
+    payload = {"feature_space": classifier.space, "estimators": classifier.estimators}
     joblib.dump({"format": FORMAT_VERSION, **payload}, directory / MODEL_FILE, compress=3)
     shutil.copytree(lexicon_dir, directory / "lexicon")
-    (directory / "MODEL_CARD.md").write_text(model_card, encoding="utf-8")
+    (directory / "MODEL_CARD.md").write_text(model_card(manifest), encoding="utf-8")
     files = sorted(
         p.relative_to(directory).as_posix()
         for p in directory.rglob("*")

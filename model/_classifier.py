@@ -71,7 +71,7 @@ class Classifier:
         parts = self._parts(texts, analyses)
         probs = self._probabilities(parts)
         # Character n-grams cannot be shown as phrases; only words and cues are.
-        shown = [part for part in parts if part.kind != "chars"]
+        shown = [part for part in parts if part.kind is None or part.kind.shown]
         results = []
         for row, (text, analysis) in enumerate(zip(texts, analyses, strict=True)):
             labels = {
@@ -102,15 +102,19 @@ class Classifier:
         return results
 
     def _shown_columns(self, parts, row: int) -> tuple[np.ndarray, np.ndarray]:
-        """One note's word and cue columns (global indices) with their feature values."""
-        word_width, cue_offset = self.space.word_width, self.space.cue_offset
+        """One note's columns that evidence can show (global indices), with their values;
+        ``parts`` are the shown blocks, or one part holding every block."""
+        layout = self.space.layout
         columns, values = [], []
-        for block, first, _ in parts:
+        for block, first, kind in parts:
             start, end = block.indptr[row], block.indptr[row + 1]
             block_columns = block.indices[start:end].astype(np.int64) + first
-            keep = (block_columns < word_width) | (block_columns >= cue_offset)
-            columns.append(block_columns[keep])
-            values.append(block.data[start:end][keep].astype(np.float64))
+            block_values = block.data[start:end].astype(np.float64)
+            if kind is None:
+                keep = layout.shown(block_columns)
+                block_columns, block_values = block_columns[keep], block_values[keep]
+            columns.append(block_columns)
+            values.append(block_values)
         return np.concatenate(columns), np.concatenate(values)
 
 

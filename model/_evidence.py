@@ -6,6 +6,7 @@ import numpy as np
 
 from ._context import NoteAnalysis
 from ._features import FeatureSpace, feature_words
+from ._layout import BlockKind
 from ._results import Evidence
 
 MAX_PHRASES = 5
@@ -26,25 +27,27 @@ class EvidenceMapper:
         self.word_terms = [name.split(" ") for name in self.word_names]
         self.max_ngram = space.words.ngram_range[1]
         self.cue_of_column = {col: key for key, col in space.cue_column.items()}
+        self.words = space.layout[BlockKind.WORDS]
+        self.cues = space.layout[BlockKind.CUES]
 
     def spans(
         self, analysis: NoteAnalysis, columns: set[int]
     ) -> dict[int, list[tuple[int, int, str]]]:
         """Feature column -> [(first term, last term + 1, context)] in this note."""
-        word_width = self.space.word_width
-        cue_offset = self.space.cue_offset
+        words_block, cues = self.words, self.cues
         # Wanted word n-grams by their first term: one pass over the note finds them all.
-        by_first: dict[str, list[tuple[int, list[str], int]]] = {}
+        by_first: dict[str, list[tuple[int, list[str], int, str]]] = {}
         for c in columns:
-            if c < word_width:
-                terms = self.word_terms[c]
-                by_first.setdefault(terms[0], []).append((len(terms), terms, c))
+            if c in words_block:
+                terms = self.word_terms[c - words_block.start]
+                context = self.word_context[c - words_block.start]
+                by_first.setdefault(terms[0], []).append((len(terms), terms, c, context))
         out: dict[int, list[tuple[int, int, str]]] = {}
         if by_first:
             fw = feature_words(analysis)
             words, index = fw.words, fw.term_index
             for p in [p for p, word in enumerate(words) if word in by_first]:
-                for n, terms, column in by_first[words[p]]:
+                for n, terms, column, context in by_first[words[p]]:
                     last = p + n - 1
                     # A phrase of the note only if no punctuation sits in between.
                     if (
@@ -52,11 +55,10 @@ class EvidenceMapper:
                         and index[last] - index[p] == n - 1
                         and (n == 1 or words[p : p + n] == terms)
                     ):
-                        place = (index[p], index[last] + 1, self.word_context[column])
-                        out.setdefault(column, []).append(place)
+                        out.setdefault(column, []).append((index[p], index[last] + 1, context))
         for col in columns:
-            if col >= cue_offset:
-                cue, context = self.cue_of_column[col - cue_offset]
+            if col in cues:
+                cue, context = self.cue_of_column[col - cues.start]
                 out[col] = [
                     (c.term_start, c.term_end, context)
                     for c in analysis.cues
@@ -71,10 +73,11 @@ class EvidenceMapper:
         columns: np.ndarray,
         contributions: dict[str, np.ndarray],
     ) -> list[Evidence]:
-        cue_offset = self.space.cue_offset
+        cues = self.cues
+        is_cue = cues.holds(columns)
         selected = {}
         for label, weights in contributions.items():
-            keep = (weights > MIN_SHARE) | (columns >= cue_offset)
+            keep = (weights > MIN_SHARE) | is_cue
             selected[label] = (columns[keep].tolist(), weights[keep].tolist())
         spans = self.spans(analysis, {c for cols, _ in selected.values() for c in cols})
         terms = analysis.terms
@@ -88,7 +91,7 @@ class EvidenceMapper:
                 if not places:
                     continue
                 share = weight / len(places)
-                if col < cue_offset:
+                if col not in cues:
                     # A word n-gram's places all share its context (from its "neg_" prefix).
                     if share > 0 and places[0][2] == "present":
                         present += [(first, last, share) for first, last, _ in places]
@@ -97,7 +100,7 @@ class EvidenceMapper:
                     if context == "present":
                         if share > 0:
                             present.append((first, last, share))
-                    elif cue_labels.get(self.cue_of_column[col - cue_offset][0]) == label:
+                    elif cue_labels.get(self.cue_of_column[col - cues.start][0]) == label:
                         key = (first, last, context)
                         contextual[key] = contextual.get(key, 0.0) + share
             for first, last, weight in _merge(present)[:MAX_PHRASES]:

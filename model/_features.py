@@ -20,6 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from ._context import CONTEXTS, NoteAnalysis
+from ._layout import BlockKind, FeatureLayout
 from ._vocabulary import fit_vectoriser
 
 _DIGIT = re.compile(r"\d")
@@ -130,11 +131,14 @@ class SparseRows(NamedTuple):
 
 
 class FeaturePart(NamedTuple):
-    """Some columns of the feature rows: ``block``'s column 0 is global column ``first``."""
+    """Some columns of the feature rows: ``block``'s column 0 is global column ``first``.
+
+    ``kind`` is the layout block it holds, or None for every block side by side.
+    """
 
     block: sp.csr_matrix | SparseRows
     first: int
-    kind: str  # "all", "words", "chars" or "cues"
+    kind: BlockKind | None
 
 
 class TfidfBlock:
@@ -268,7 +272,7 @@ def _counts(rows: list[int], columns: list[int], shape: tuple[int, int]) -> sp.c
 
 
 class FeatureSpace:
-    """Fitted vectorisers plus the cue column layout."""
+    """Fitted vectorisers, the cue columns, and the layout of the rows they make."""
 
     def __init__(
         self,
@@ -289,7 +293,8 @@ class FeatureSpace:
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        state.pop("_blocks", None)  # a cache, rebuilt on demand
+        state.pop("_blocks", None)  # caches, rebuilt on demand
+        state.pop("_layout", None)
         return state
 
     def _tfidf_blocks(self) -> tuple[TfidfBlock, TfidfBlock | None]:
@@ -300,20 +305,18 @@ class FeatureSpace:
         return blocks
 
     @property
-    def word_width(self) -> int:
-        return len(self.words.vocabulary_)
-
-    @property
-    def char_width(self) -> int:
-        return 0 if self.chars is None else len(self.chars.vocabulary_)
-
-    @property
-    def cue_offset(self) -> int:
-        return self.word_width + self.char_width
-
-    @property
-    def width(self) -> int:
-        return self.cue_offset + len(self.cue_names) * len(CUE_CONTEXTS)
+    def layout(self) -> FeatureLayout:
+        """The blocks of a row, in order (the fitted vocabularies give their widths)."""
+        layout = self.__dict__.get("_layout")
+        if layout is None:
+            layout = self._layout = FeatureLayout(
+                [
+                    (BlockKind.WORDS, len(self.words.vocabulary_)),
+                    (BlockKind.CHARS, 0 if self.chars is None else len(self.chars.vocabulary_)),
+                    (BlockKind.CUES, len(self.cue_names) * len(CUE_CONTEXTS)),
+                ]
+            )
+        return layout
 
     def inputs(self, text: str, analysis: NoteAnalysis) -> NoteInputs:
         return NoteInputs(
@@ -330,6 +333,7 @@ class FeatureSpace:
         if self.chars is not None:
             fit_vectoriser(self.chars, [i.chars for i in inputs], by_word=True)
         self.__dict__.pop("_blocks", None)
+        self.__dict__.pop("_layout", None)
         return self
 
     def cue_columns(self, analysis: NoteAnalysis) -> list[int]:
@@ -354,24 +358,33 @@ class FeatureSpace:
         """Feature rows in column blocks: one matrix for a few notes, else the word, char
         and cue blocks, so that scoring need not join them."""
         if len(inputs) <= FEW_NOTES:
-            return [FeaturePart(self._transform_few(inputs), 0, "all")]
+            return [FeaturePart(self._transform_few(inputs), 0, None)]
+        layout = self.layout
         words, chars = self._tfidf_blocks()
-        parts = [FeaturePart(words.weigh(words.word_counts([i.words for i in inputs])), 0, "words")]
+        word_counts = words.word_counts([i.words for i in inputs])
+        parts = [
+            FeaturePart(words.weigh(word_counts), layout[BlockKind.WORDS].start, BlockKind.WORDS)
+        ]
         if chars is not None:
             counts = chars.char_counts([i.chars for i in inputs])
-            parts.append(FeaturePart(chars.weigh(counts), self.word_width, "chars"))
+            parts.append(
+                FeaturePart(chars.weigh(counts), layout[BlockKind.CHARS].start, BlockKind.CHARS)
+            )
+        cues = layout[BlockKind.CUES]
         rows = [r for r, i in enumerate(inputs) for _ in i.cues]
         columns = [c for i in inputs for c in i.cues]
         cue_block = sp.csr_matrix(
             (np.full(len(columns), self.cue_weight, dtype=np.float32), (rows, columns)),
-            shape=(len(inputs), self.width - self.cue_offset),
+            shape=(len(inputs), cues.width),
         )
-        parts.append(FeaturePart(cue_block, self.cue_offset, "cues"))
+        parts.append(FeaturePart(cue_block, cues.start, BlockKind.CUES))
         return parts
 
     def _transform_few(self, inputs: list[NoteInputs]) -> SparseRows:
         """The per-keystroke path: rows built with numpy; no scipy call at all."""
         words, chars = self._tfidf_blocks()
+        layout = self.layout
+        char_start, cue_start = layout[BlockKind.CHARS].start, layout[BlockKind.CUES].start
         columns: list[np.ndarray] = []
         values: list[np.ndarray] = []
         indptr = [0]
@@ -379,8 +392,8 @@ class FeatureSpace:
             parts = [words.word_row(note.words)]
             if chars is not None:
                 char_columns, char_weights = chars.char_row(note.chars)
-                parts.append((char_columns + self.word_width, char_weights))
-            cues = np.asarray(note.cues, dtype=np.int64) + self.cue_offset
+                parts.append((char_columns + char_start, char_weights))
+            cues = np.asarray(note.cues, dtype=np.int64) + cue_start
             parts.append((cues, np.full(len(cues), self.cue_weight)))
             columns += [c for c, _ in parts]
             values += [v for _, v in parts]
@@ -389,7 +402,7 @@ class FeatureSpace:
             np.concatenate(values).astype(np.float32),
             np.concatenate(columns).astype(np.int32),
             np.asarray(indptr, dtype=np.int32),
-            (len(inputs), self.width),
+            (len(inputs), layout.width),
         )
 
 

@@ -23,14 +23,14 @@ from . import errors
 from .headers import SecurityHeaders
 from .holder import ModelHolder, ReloadError
 from .logs import log_event
-from .metrics import Metrics
 from .middleware import RequestContext
 from .recent import RecentNotes
-from .routes import admin, classify, feedback, health, metrics, model, page
+from .routes import admin, classify, feedback, health, manifest, metrics, page
 from .schemas import document_limits
 from .security import check_bind
 from .settings import Settings
 from .store import FeedbackStore, StoreUnavailable
+from .telemetry import Metrics
 
 DESCRIPTION = """Calibrated mental-health, crime and threat-to-life signals for emergency-call
 notes, with the words that drove them and a suggested Right Care, Right Person route.
@@ -112,7 +112,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         RequestContext, metrics=registry, max_body_bytes=settings.max_body_bytes, holder=holder
     )
     app.add_middleware(SecurityHeaders)  # outermost: also on the JSON 500 of RequestContext
-    for module in (classify, model, feedback, admin, health, metrics, page):
+    for module in (classify, manifest, feedback, admin, health, metrics, page):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=page.STATIC_DIR, check_dir=False), name="static")
     app.openapi = with_limits(app, settings)

@@ -14,11 +14,11 @@ from starlette.exceptions import HTTPException
 from model import Classifier
 
 from .holder import ModelHolder
-from .metrics import Metrics
 from .recent import RecentNotes
 from .security import require
 from .settings import Role, Settings
 from .store import FeedbackStore
+from .telemetry import Metrics
 
 
 async def utf8_body(request: Request) -> None:

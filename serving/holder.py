@@ -14,11 +14,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from model import LABELS, ROUTES, ArtefactError, Classifier, load
-from model._artefact import VERSION_PATTERN
+from model import LABELS, ROUTES, VERSION_PATTERN, ArtefactError, Classifier, load
 
 from .logs import log_event
-from .metrics import Metrics
+from .telemetry import Metrics
 
 # Notes the smoke test classifies: one that should flag, one that should not.
 SMOKE_NOTES = (

@@ -20,7 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from .errors import error_response
 from .holder import ModelHolder
 from .logs import exception_summary, log_event
-from .metrics import Metrics
+from .telemetry import Metrics
 
 REQUEST_ID_HEADER = "X-Request-ID"
 

@@ -14,7 +14,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-from model._artefact import VERSION_PATTERN
+from model import VERSION_PATTERN
 
 Role = Literal["handler", "analyst", "admin"]
 ROLES: tuple[str, ...] = ("handler", "analyst", "admin")

@@ -1,18 +1,18 @@
-"""rightcall's offline side: data loading and validation, training, evaluation, batch scoring."""
+"""rightcall's fitting side: the training config, fitting and calibration, thresholds, and
+writing a versioned artefact (`rightcall train`)."""
 
-from ._config import ConfigError, TrainConfig, load_config
-from ._data import ColumnMapping, DataError, NoteSet, Problem, load_notes
+from ._config import DEFAULT_CONFIG, ConfigError, TrainConfig, load_config
+from ._fit import fit
+from ._thresholds import tune_threshold
 from ._train import TrainResult, train
 
 __all__ = [
-    "ColumnMapping",
+    "DEFAULT_CONFIG",
     "ConfigError",
-    "DataError",
-    "NoteSet",
-    "Problem",
     "TrainConfig",
     "TrainResult",
+    "fit",
     "load_config",
-    "load_notes",
     "train",
+    "tune_threshold",
 ]

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from model import LABELS
-from model._labels import LABEL_TITLES
+from model import LABEL_TITLES, LABELS
 
 
 def _metrics_table(metrics: dict[str, dict]) -> str:

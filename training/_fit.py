@@ -13,9 +13,7 @@ from sklearn.calibration import CalibratedClassifierCV
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedGroupKFold
 
-from model import LABELS
-from model._context import NoteAnalyser
-from model._features import FeatureSpace, char_vectoriser, word_vectoriser
+from model import LABELS, FeatureSpace, NoteAnalyser, char_vectoriser, word_vectoriser
 
 from ._config import TrainConfig
 

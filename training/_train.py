@@ -8,17 +8,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from model import LABELS
-from model._artefact import library_versions, point_latest, sha256_file, write_artefact
-from model._classifier import Classifier
-from model._context import NoteAnalyser
-from model._features import FEATURE_VERSION
+from evaluation import all_label_metrics
+from model import LABELS, Classifier, NoteAnalyser, point_latest, write_artefact
+from notefiles import ColumnMapping, NoteSet, load_notes
 
 from ._card import model_card
 from ._config import TrainConfig
-from ._data import ColumnMapping, NoteSet, load_notes
 from ._fit import Progress, fit
-from ._metrics import all_label_metrics
 from ._thresholds import tune_threshold
 
 SPLIT_SHARES = (("train", 70), ("dev", 15), ("test", 15))
@@ -124,30 +120,17 @@ def train(
     progress("writing artefact")
     out_dir.mkdir(parents=True, exist_ok=True)
     version = new_version(out_dir)
-    manifest = {
-        "name": "rightcall",
-        "version": version,
-        "labels": list(LABELS),
-        "thresholds": thresholds,
+    classifier = Classifier(analyser, space, estimators, thresholds, version=version)
+    training = {
         "threshold_policy": {
             label: config.thresholds[label].model_dump(exclude_none=True) for label in LABELS
         },
         "calibration": config.model.calibration,
         "training_config": config.model_dump(mode="json"),
-        "data_files": {str(p): sha256_file(Path(p)) for p in files},
         "data_counts": {split: len(s) for split, s in splits.items()},
-        "lexicon_version": analyser.version,
-        "feature_version": FEATURE_VERSION,
-        "versions": library_versions(),
         "git_commit": _git_commit(),
-        "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "metrics": metrics,
     }
-    path = write_artefact(
-        out_dir / version,
-        {"feature_space": space, "estimators": estimators},
-        manifest,
-        model_card(manifest),
-    )
+    path = write_artefact(out_dir, classifier, training, files, model_card)
     point_latest(out_dir, version)
     return TrainResult(version, path, metrics)

@@ -23,10 +23,10 @@ from starlette.exceptions import HTTPException
 from model import Classifier, ClassifyResult
 
 from ..deps import ClassifierDep, HandlerRole, utf8_body
-from ..metrics import Metrics
 from ..recent import RecentNote, RecentNotes
 from ..schemas import BatchRequest, BatchResponse, ClassifyRequest, NoteResult, error_responses
 from ..settings import Settings
+from ..telemetry import Metrics
 
 router = APIRouter(prefix="/v1", tags=["classify"], dependencies=[Depends(utf8_body)])
 ERRORS = error_responses(400, 401, 403, 413, 415, 422, 503)

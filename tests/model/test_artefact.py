@@ -7,8 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from model import LABELS, ArtefactError, load
-from model._artefact import MANIFEST_FILE, MODEL_FILE, sha256_file
+from model import LABELS, MANIFEST_FILE, MODEL_FILE, ArtefactError, load, sha256_file
 
 
 def flip_one_byte(path, offset: int = 200) -> None:

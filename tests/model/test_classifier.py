@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import LABELS, ROUTES
+from model import LABELS, ROUTES, BlockKind
 
 
 def p(classifier, text: str, label: str) -> float:
@@ -142,7 +142,11 @@ def test_direct_tfidf_rows_match_scikit_learn(classifier):
     ours = space.transform(texts, analyses).toarray()
     words = space.words.transform([" ".join(feature_words(a).words) for a in analyses])
     chars = space.chars.transform([char_text(t, a) for t, a in zip(texts, analyses, strict=True)])
-    np.testing.assert_allclose(ours[:, : space.word_width], words.toarray(), atol=1e-6)
+    word_columns = space.layout[BlockKind.WORDS]
+    char_columns = space.layout[BlockKind.CHARS]
     np.testing.assert_allclose(
-        ours[:, space.word_width : space.cue_offset], chars.toarray(), atol=1e-6
+        ours[:, word_columns.start : word_columns.stop], words.toarray(), atol=1e-6
+    )
+    np.testing.assert_allclose(
+        ours[:, char_columns.start : char_columns.stop], chars.toarray(), atol=1e-6
     )

@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from model._context import NoteAnalyser
+from model import BlockKind, NoteAnalyser
 from model._features import (
     FEW_NOTES,
     FeatureSpace,
@@ -64,14 +64,17 @@ def test_rows_equal_scikit_learns_transform_in_both_paths(notes, size):
     sub_analyses = [analyses[i] for i in picked]
     ours = space.transform(sub_texts, sub_analyses).toarray()
     words, chars = sklearn_inputs(sub_texts, sub_analyses)
-    w, c = space.word_width, space.cue_offset
+    layout = space.layout
+    w, c = layout[BlockKind.WORDS].stop, layout[BlockKind.CUES].start
     np.testing.assert_allclose(ours[:, :w], space.words.transform(words).toarray(), atol=1e-6)
     np.testing.assert_allclose(ours[:, w:c], space.chars.transform(chars).toarray(), atol=1e-6)
-    cues = np.zeros((size, space.width - c))
+    cues = np.zeros((size, layout[BlockKind.CUES].width))
     for row, analysis in enumerate(sub_analyses):
         cues[row, space.cue_columns(analysis)] = 0.25
     np.testing.assert_array_equal(ours[:, c:], cues)
     assert np.abs(ours[:, w:c]).sum() > 0  # the comparison is not between empty rows
+    assert [block.kind for block in layout.blocks] == list(BlockKind)
+    assert layout.width == ours.shape[1] == c + len(cues[0])
 
 
 def test_per_word_caches_stay_bounded_and_never_change_answers(notes, monkeypatch):
@@ -92,7 +95,9 @@ def test_per_word_caches_stay_bounded_and_never_change_answers(notes, monkeypatc
         analysis = fresh.analyse(text)
         row = space.transform([text], [analysis]).toarray()
         reference = space.chars.transform([char_text(text, analysis)]).toarray()
-        w, c = space.word_width, space.cue_offset
-        np.testing.assert_allclose(row[0, w:c], reference[0], atol=1e-6)
+        chars_block = space.layout[BlockKind.CHARS]
+        np.testing.assert_allclose(
+            row[0, chars_block.start : chars_block.stop], reference[0], atol=1e-6
+        )
         assert len(chars._word_grams) <= 51
         assert len(fresh._term_cache) <= 51 + 20

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from model._artefact import MANIFEST_FILE, MODEL_FILE, point_latest, sha256_file
+from model import MANIFEST_FILE, MODEL_FILE, point_latest, sha256_file
 from serving import create_app
 from serving.logs import JsonFormatter
 

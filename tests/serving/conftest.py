@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from model._artefact import MANIFEST_FILE, MODEL_FILE, point_latest
+from model import MANIFEST_FILE, MODEL_FILE, point_latest
 from serving import Settings, create_app
 
 KEYS = {

@@ -17,10 +17,10 @@ from typer.testing import CliRunner
 
 from cli.main import app as cli
 from model import load
+from notefiles import load_notes
 from serving import create_app
 from serving.store import FeedbackStore
-from training import load_notes
-from training._config import DEFAULT_CONFIG
+from training import DEFAULT_CONFIG
 
 from .conftest import NOTE, assert_error, make_settings
 

@@ -7,8 +7,7 @@ import shutil
 import pytest
 from fastapi.testclient import TestClient
 
-from model import LABELS
-from model._artefact import MODEL_FILE, point_latest
+from model import LABELS, MODEL_FILE, point_latest
 from serving import create_app
 
 from .conftest import add_version, assert_error, make_settings

@@ -6,10 +6,8 @@ import json
 
 import numpy as np
 
-from model import LABELS
-from model._context import NoteAnalyser
-from training import load_config
-from training._fit import fit
+from model import LABELS, NoteAnalyser
+from training import fit, load_config
 
 from ..conftest import CORPUS
 

@@ -18,17 +18,17 @@ import pytest
 from typer.testing import CliRunner
 
 from cli.main import app
-from model import LABELS
-from tests.conftest import CORPUS, REPO
-from training._data import DataError
-from training._fairness import (
+from evaluation import (
     ATTRIBUTES,
-    BUNDLED,
     TOLERANCE,
     evaluate_fairness,
     fairness_figures,
     load_counterfactuals,
 )
+from evaluation import BUNDLED_COUNTERFACTUALS as BUNDLED
+from model import LABELS
+from notefiles import DataError
+from tests.conftest import CORPUS, REPO
 
 runner = CliRunner()
 GENERATOR = REPO / "data" / "fairness" / "generate.py"

@@ -21,9 +21,8 @@ from typing import Protocol
 import numpy as np
 from sklearn.metrics import log_loss
 
-from model import LABELS, LabelScore
-from model._artefact import sha256_file
-from model._route import suggest_route
+from model import LABELS, LabelScore, sha256_file, suggest_route
+from notefiles import ColumnMapping, NoteSet, Problem, iter_rows, load_notes
 
 from ._bootstrap import (
     CALIBRATION_BINS,
@@ -35,7 +34,6 @@ from ._bootstrap import (
     threshold_metrics,
 )
 from ._curves import at_prevalence, recall_at_precision, reliability_bins, threshold_sweep
-from ._data import ColumnMapping, NoteSet, Problem, iter_rows, load_notes
 from ._metrics import label_metrics
 from ._rcrp import route_view, threat_to_life_missed, true_routes
 from ._slices import categorical_columns, slice_members

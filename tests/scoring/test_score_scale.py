@@ -104,7 +104,7 @@ SCORE_AND_REPORT_PEAK = """
 import resource, sys
 from pathlib import Path
 from model import load
-from training._score import score_file
+from scoring import score_file
 score_file(load(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]))
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """

@@ -12,8 +12,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli.main import app
-from training import ColumnMapping, DataError, load_notes
-from training._data import parse_label
+from notefiles import ColumnMapping, DataError, load_notes, parse_label
 
 runner = CliRunner()
 

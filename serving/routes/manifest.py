@@ -1,4 +1,4 @@
-"""``/v1/model``: what is being served, straight from the verified manifest."""
+"""``/v1/model``: the manifest of the model being served, straight from the verified file."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from model._artefact import MODEL_FILE
+from model import MODEL_FILE
 
 from ..deps import AnyRole, ClassifierDep
 from ..schemas import error_responses

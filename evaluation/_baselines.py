@@ -13,9 +13,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from model import LABELS, ClassifyResult, Evidence, LabelScore
-from model._context import NoteAnalyser
-from model._route import suggest_route
+from model import LABELS, ClassifyResult, Evidence, LabelScore, NoteAnalyser, suggest_route
 
 BASELINES = ("rules", "rules-nonegation")
 THRESHOLD = 0.5

@@ -15,16 +15,25 @@ from sklearn.metrics import (
     roc_auc_score,
 )
 
+from evaluation import (
+    THRESHOLD_FREE,
+    Bootstrap,
+    GateError,
+    RulesBaseline,
+    at_prevalence,
+    categorical_columns,
+    check_gates,
+    evaluate,
+    figures_json,
+    interval,
+    label_metrics,
+    load_for_evaluation,
+    parse_gate,
+    threshold_metrics,
+)
 from model import LABELS
+from notefiles import ColumnMapping, load_notes
 from tests.conftest import CORPUS
-from training import ColumnMapping, load_notes
-from training._baselines import RulesBaseline
-from training._bootstrap import THRESHOLD_FREE, Bootstrap, interval, threshold_metrics
-from training._curves import at_prevalence
-from training._evaluate import evaluate, figures_json, load_for_evaluation
-from training._gates import GateError, check_gates, parse_gate
-from training._metrics import label_metrics
-from training._slices import categorical_columns
 
 REFERENCE = {
     "roc_auc": roc_auc_score,

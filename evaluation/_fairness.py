@@ -15,10 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
-from model import LABELS
-from model._artefact import sha256_file
+from model import LABELS, sha256_file
+from notefiles import DataError, NoteSet, Problem, load_notes
 
-from ._data import DataError, NoteSet, Problem, load_notes
 from ._evaluate import Predictions, Scorer, predict
 
 TOLERANCE = 0.05

@@ -14,8 +14,8 @@ from pathlib import Path
 import pandas as pd
 
 from model import load
+from notefiles import ColumnMapping, DataError, Problem, file_format
 
-from ._data import ColumnMapping, DataError, Problem, file_format
 from ._score import ScoreWriter, score_rows, validate_unlabelled
 
 _WORKER_MODELS: dict[str, object] = {}

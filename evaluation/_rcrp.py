@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from model import LABELS, ROUTES, LabelScore
-from model._route import suggest_route
+from model import LABELS, ROUTES, LabelScore, suggest_route
 
 AWAY_FROM_POLICE = ("health-led", "no-signal")
 TTL = LABELS.index("threat_to_life")

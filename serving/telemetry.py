@@ -1,4 +1,5 @@
-"""Prometheus metrics, in a registry owned by one app (so tests and apps never share counts).
+"""Prometheus metrics (``GET /metrics`` renders them), in a registry owned by one app so
+tests and apps never share counts.
 
 With several worker processes each worker keeps its own counts; run one worker per
 replica (as ``compose.yaml`` does) and let Prometheus scrape every replica.

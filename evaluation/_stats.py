@@ -7,8 +7,7 @@ from collections import Counter
 import numpy as np
 
 from model import LABELS
-
-from ._data import NoteSet
+from notefiles import NoteSet
 
 
 def describe(notes: NoteSet) -> dict:

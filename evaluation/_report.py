@@ -11,8 +11,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from markupsafe import Markup, escape
 
-from model import LABELS, ROUTES
-from model._labels import LABEL_TITLES
+from model import LABEL_TITLES, LABELS, ROUTES
 
 from ._evaluate import Evaluation
 from ._plots import precision_recall, reliability_diagram, score_histogram

@@ -15,8 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from model import LABELS, Classifier, route_for
-
-from ._data import ColumnMapping, DataError, Problem, iter_rows
+from notefiles import ColumnMapping, DataError, Problem, iter_rows
 
 OUTPUT_FORMATS = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 CHUNK = 2000

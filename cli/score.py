@@ -1,0 +1,84 @@
+"""`rightcall score`: score every note of a file, in one process or over Dask."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from notefiles import DataError
+from scoring import score_file, validate_unlabelled
+
+from ._common import (
+    DEFAULT_MODELS,
+    IdCol,
+    TextCol,
+    console,
+    fail,
+    load_model,
+    mapping_from,
+    report_problems,
+)
+
+
+def score_command(
+    source: Annotated[Path, typer.Argument(help="JSONL, CSV or Parquet file with a text column.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output .jsonl, .csv or .parquet")],
+    model: Annotated[Path, typer.Option(help="Model folder.")] = DEFAULT_MODELS / "latest",
+    engine: Annotated[
+        str, typer.Option(help="'single' (one process, streaming) or 'dask'.")
+    ] = "single",
+    scheduler: Annotated[
+        str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
+    ] = None,
+    workers: Annotated[int | None, typer.Option(help="Local Dask workers (default 2).")] = None,
+    evidence: Annotated[bool, typer.Option(help="Add an evidence column (JSON).")] = False,
+    text_col: TextCol = None,
+    id_col: IdCol = None,
+) -> None:
+    """Score every note in a file: id, per-label probability and flag, and route."""
+    if engine not in ("single", "dask"):
+        fail(f"--engine must be 'single' or 'dask', not {engine!r}", 2)
+    mapping = mapping_from(text_col, id_col, None)
+    classifier = load_model(model)
+    try:
+        total = validate_unlabelled(source, mapping)
+    except DataError as error:
+        report_problems(error.problems, 50)
+        fail(f"{len(error.problems)} problem(s) in {source}; nothing written")
+    with Progress(
+        TextColumn(f"scoring ({engine})"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+    ) as bar:
+        task = bar.add_task("scoring", total=total)
+        try:
+            if engine == "dask":
+                from scoring import score_file_dask  # Dask loads only when asked for
+
+                n = score_file_dask(
+                    model,
+                    source,
+                    output,
+                    mapping,
+                    scheduler=scheduler,
+                    workers=workers,
+                    on_chunk=lambda k: bar.advance(task, k),
+                    with_evidence=evidence,
+                )
+            else:
+                n = score_file(
+                    classifier,
+                    source,
+                    output,
+                    mapping,
+                    on_chunk=lambda k: bar.advance(task, k),
+                    with_evidence=evidence,
+                )
+        except DataError as error:
+            fail(str(error))
+    console.print(f"Scored {n} notes into {output}")
