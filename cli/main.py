@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from . import data, train
+from .behave import behave_command
 from .evaluate import evaluate_command
 from .serve import feedback_app, serve_command
 
@@ -18,6 +19,7 @@ app.command("train")(train.train_command)
 app.command("predict")(train.predict_command)
 app.command("score")(train.score_command)
 app.command("evaluate")(evaluate_command)
+app.command("behave")(behave_command)
 app.command("serve")(serve_command)
 app.add_typer(feedback_app, name="feedback")
 
