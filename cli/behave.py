@@ -80,6 +80,18 @@ def print_table(result: dict) -> None:
         for label, row in entry["labels"].items():
             labels.add_row(capability, label, str(row["cases"]), _rate(row["failure_rate"]))
     console.print(labels)
+    changes = Table(
+        "capability", "change", "cases", "failure rate", "largest move",
+        title="INV by what was changed",
+    )  # fmt: skip
+    for capability, entry in result["capabilities"].items():
+        for kind, row in entry["by_change"].items():
+            largest = "n/a" if row["max_delta"] is None else f"{row['max_delta']:.3f}"
+            changes.add_row(
+                capability, kind, str(row["cases"]), _rate(row["failure_rate"]), largest
+            )
+    if changes.row_count:
+        console.print(changes)
 
 
 def print_list(seed: int, lexicon) -> None:

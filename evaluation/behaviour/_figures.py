@@ -11,6 +11,7 @@ from ._score import DIR_TOLERANCE, INV_TOLERANCE, Outcome
 
 EXAMPLE_CHARS = 120
 SCHEMA_VERSION = 1
+WORST_SHOWN = 10
 
 
 def clip(text: str, limit: int = EXAMPLE_CHARS) -> str:
@@ -50,20 +51,36 @@ def _tested_labels(outcome: Outcome) -> list[str]:
     return list(dict.fromkeys([*case.direction, *(case.expect_changed or {})]))
 
 
-def _example(outcomes: Sequence[Outcome]) -> dict | None:
-    failed = [o for o in outcomes if not o.passed]
-    if not failed:
-        return None
-    worst = max(failed, key=lambda o: o.severity)  # first of equals: generation order
-    case = worst.case
+def _shown(outcome: Outcome) -> dict:
+    case = outcome.case
     shown = case.changed if case.changed is not None else case.text
     return {
         "case": case.id,
         "test": case.test,
         "detail": case.detail,
-        "summary": worst.summary,
+        "summary": outcome.summary,
         "text": clip(shown),
     }
+
+
+def _worst(outcomes: Sequence[Outcome], count: int) -> list[dict]:
+    failed = [o for o in outcomes if not o.passed]
+    # sorted is stable: among equals, the first generated comes first
+    return [_shown(o) for o in sorted(failed, key=lambda o: -o.severity)[:count]]
+
+
+def _example(outcomes: Sequence[Outcome]) -> dict | None:
+    worst = _worst(outcomes, 1)
+    return worst[0] if worst else None
+
+
+def _by_kind(outs: Sequence[Outcome]) -> dict:
+    """INV cases by what was changed: the perturbation, or the identity attribute swapped."""
+    kinds: dict[str, list[Outcome]] = defaultdict(list)
+    for o in outs:
+        if o.case.detail:
+            kinds[o.case.detail.split(":", 1)[0]].append(o)
+    return {kind: _stats(group) for kind, group in kinds.items()}
 
 
 def figures(outcomes: Sequence[Outcome], order: Sequence[str]) -> dict:
@@ -100,6 +117,8 @@ def figures(outcomes: Sequence[Outcome], order: Sequence[str]) -> dict:
             for label in LABELS
             if label in labels
         }
+        entry["by_change"] = _by_kind(outs)
+        entry["worst"] = _worst(outs, WORST_SHOWN)
         entry["templates"] = {
             tid: {
                 "test": outs_t[0].case.test,
