@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from . import data, evaluate, feedback, predict, score, serve, train
+from . import behave, data, evaluate, feedback, predict, score, serve, train
 
 app = typer.Typer(
     help="rightcall: calibrated mental-health, crime and threat-to-life signals for call notes.",
@@ -16,6 +16,7 @@ app.command("train")(train.train_command)
 app.command("predict")(predict.predict_command)
 app.command("score")(score.score_command)
 app.command("evaluate")(evaluate.evaluate_command)
+app.command("behave")(behave.behave_command)
 app.command("serve")(serve.serve_command)
 app.add_typer(feedback.app, name="feedback")
 

@@ -1,7 +1,7 @@
 """Measuring models on labelled notes (`rightcall evaluate`): metrics with bootstrap
 intervals, calibration, slices, the RCRP view, fairness, gates, comparisons and the report.
 
-``evaluation/behaviour/`` is the place of the behaviour suite (issue 10).
+``evaluation/behaviour/`` holds the behaviour suite (`rightcall behave`).
 """
 
 from typing import Any
@@ -20,6 +20,7 @@ from ._fairness import (
 )
 from ._fairness import BUNDLED as BUNDLED_COUNTERFACTUALS
 from ._gates import FAIRNESS_SCOPE, Gate, GateError, check_gates, parse_gate
+from ._gates import OPERATORS as GATE_OPERATORS
 from ._metrics import all_label_metrics, label_metrics
 from ._slices import LENGTH_COLUMN, categorical_columns
 from ._stats import describe
@@ -29,6 +30,7 @@ __all__ = [
     "BASELINES",
     "BUNDLED_COUNTERFACTUALS",
     "FAIRNESS_SCOPE",
+    "GATE_OPERATORS",
     "LENGTH_COLUMN",
     "THRESHOLD_FREE",
     "TOLERANCE",

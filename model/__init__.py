@@ -19,6 +19,7 @@ from ._labels import LABEL_TITLES, LABELS, ROUTES
 from ._layout import Block, BlockKind, FeatureLayout
 from ._results import ClassifyResult, Evidence, LabelScore, Route
 from ._route import route_for, suggest_route
+from ._spelling import write_spelling_list
 
 __all__ = [
     "FEATURE_VERSION",
@@ -49,4 +50,5 @@ __all__ = [
     "verify",
     "word_vectoriser",
     "write_artefact",
+    "write_spelling_list",
 ]

@@ -12,6 +12,10 @@ a correctly spelt note.
 from __future__ import annotations
 
 import importlib.resources
+import json
+import re
+from collections import Counter
+from collections.abc import Iterable
 from functools import lru_cache
 from pathlib import Path
 
@@ -19,6 +23,8 @@ from symspellpy import SymSpell, Verbosity
 
 MIN_LENGTH = 5  # shorter tokens are too often abbreviations or names to guess at
 _ENGLISH = "frequency_dictionary_en_82_765.txt"
+_WORD = re.compile(r"[a-z]+")
+LEXICON_BOOST = 1_000_000  # between equally close words, the one the lexicon knows wins
 
 
 @lru_cache(maxsize=1)
@@ -62,3 +68,38 @@ class Speller:
         swaps = [s for s in found if sorted(s.term) == letters]
         best = max(swaps or found, key=lambda s: s.count)
         return best.term
+
+
+def _lexicon_words(lexicon_dir: Path) -> set[str]:
+    words: set[str] = set()
+    for line in (lexicon_dir / "cues.jsonl").read_text(encoding="utf-8").splitlines():
+        for phrase in json.loads(line)["phrases"]:
+            words.update(_WORD.findall(phrase.lower()))
+    context = json.loads((lexicon_dir / "context.json").read_text(encoding="utf-8"))
+    for termset in context.values():
+        if isinstance(termset, dict):
+            for phrases in termset.values():
+                for phrase in phrases:
+                    words.update(_WORD.findall(phrase.lower()))
+    abbreviations = json.loads((lexicon_dir / "abbreviations.json").read_text(encoding="utf-8"))
+    for expansion in abbreviations["expansions"].values():
+        words.update(_WORD.findall(expansion))
+    return words
+
+
+def write_spelling_list(texts: Iterable[str], lexicon_dir: Path) -> int:
+    """Write ``lexicon_dir/spelling.txt`` from training notes; returns the number of words.
+
+    Targets are English words seen at least twice in ``texts`` (typing slips in the notes
+    are not English words, so they never become targets) and every lexicon word.
+    """
+    counts: Counter[str] = Counter()
+    for text in texts:
+        counts.update(_WORD.findall(text.lower()))
+    english = english_words()
+    targets = {w: c for w, c in counts.items() if c >= 2 and w in english}
+    for word in _lexicon_words(lexicon_dir):
+        targets[word] = targets.get(word, 0) + LEXICON_BOOST
+    lines = [f"{w} {c}" for w, c in sorted(targets.items()) if len(w) >= MIN_LENGTH - 1]
+    (lexicon_dir / "spelling.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return len(lines)

@@ -1,0 +1,30 @@
+"""CheckList-style behaviour suite: capability tests generated from templates kept as data."""
+
+from ._cases import Case
+from ._figures import clip, figures
+from ._gates import check_gates, default_gates, parse_gate
+from ._generate import DEFAULT_SEED, capabilities, cases_jsonl, generate
+from ._identity import identity_cases, identity_counterfactuals
+from ._lexicon import SuiteError, load_lexicon
+from ._score import DIR_TOLERANCE, INV_TOLERANCE, Outcome, run
+
+__all__ = [
+    "DEFAULT_SEED",
+    "DIR_TOLERANCE",
+    "INV_TOLERANCE",
+    "Case",
+    "Outcome",
+    "SuiteError",
+    "capabilities",
+    "cases_jsonl",
+    "check_gates",
+    "clip",
+    "default_gates",
+    "figures",
+    "generate",
+    "identity_cases",
+    "identity_counterfactuals",
+    "load_lexicon",
+    "parse_gate",
+    "run",
+]
