@@ -101,10 +101,9 @@ def show(report, top: int) -> None:
         console.print(table)
     if report.model_weights:
         weights = report.model_weights
+        console.print(f"Largest weights of model {weights['model']} {weights['version']}:")
         for label, rows in weights["labels"].items():
-            table = Table(
-                "feature", "weight", title=f"Largest weights for {label} ({weights['version']})"
-            )
+            table = Table("feature", "weight", title=label)
             for row in rows:
                 table.add_row(row["feature"], f"{row['weight']:+.3f}")
             console.print(table)
