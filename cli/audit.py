@@ -66,8 +66,11 @@ def audit_command(
     report = audit_notes(notes, audit_terms, classifier, settings, terms_file=terms)
     show(report, top)
     if json_out is not None:
-        json_out.parent.mkdir(parents=True, exist_ok=True)
-        json_out.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+        try:
+            json_out.parent.mkdir(parents=True, exist_ok=True)
+            json_out.write_text(json.dumps(report.to_json(), indent=2) + "\n", encoding="utf-8")
+        except OSError as error:
+            fail(f"{json_out}: cannot write the JSON ({error.strerror})", 2)
         console.print(f"JSON written to {json_out}")
     if not report.passed:
         typer.echo(f"FAIL: {len(report.failures)} term(s) failed the audit.", err=True)

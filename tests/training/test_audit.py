@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from cli.main import app
 from tests.conftest import CORPUS
+from training._audit_terms import AuditTerm, words_pattern
 
 runner = CliRunner()
 SECRET = "Mrs Quillington at 14 Larkspur Row"  # must never reach the terminal or the JSON
@@ -174,3 +178,20 @@ def test_the_bundled_corpus_passes_the_audit(tmp_path):
     result = audit(*sorted(CORPUS.glob("*.jsonl")), "--json", out)
     failures = json.loads(out.read_text())["failures"] if out.exists() else result.output
     assert result.exit_code == 0, f"failing terms: {failures}"
+
+
+@given(
+    word=st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=2, max_size=12),
+    before=st.sampled_from(["", "RP says ", "(", "2x "]),
+    after=st.sampled_from(["", " now", ".", "!", ", then"]),
+)
+def test_a_term_matches_its_words_whole_in_any_case_and_never_inside_a_longer_word(
+    word, before, after
+):
+    term = AuditTerm(
+        "archetype", "threat_to_life", word, re.compile(words_pattern([word]), re.I), ""
+    )
+    assert term.matches([f"{before}{word.upper()}{after}", f"{before}x{word}{after}"]) == [
+        True,
+        False,
+    ]
