@@ -105,10 +105,15 @@ def show(report, top: int) -> None:
     if report.model_weights:
         weights = report.model_weights
         console.print(f"Largest weights of model {weights['model']} {weights['version']}:")
-        for label, rows in weights["labels"].items():
-            table = Table("feature", "weight", title=label)
-            for row in rows:
-                table.add_row(row["feature"], f"{row['weight']:+.3f}")
+        for label, kinds in weights["labels"].items():
+            table = Table("word feature", "weight", "cue feature", "weight", title=label)
+            words, cues = kinds["words"], kinds["cues"]
+            for i in range(max(len(words), len(cues))):
+                cells = []
+                for rows in (words, cues):
+                    row = rows[i] if i < len(rows) else None
+                    cells += [row["feature"], f"{row['weight']:+.3f}"] if row else ["", ""]
+                table.add_row(*cells)
             console.print(table)
     table = Table(
         "label", "term", "notes", "positives", "decoys", "status", title="Archetype terms"

@@ -181,12 +181,23 @@ def term_counts(
 
 
 def largest_weights(classifier, top: int) -> dict:
-    """The ``top`` word and cue features by absolute weight in each label's linear model."""
+    """The ``top`` word features and cue features by absolute weight in each label's model.
+
+    Ranked apart: a cue column is 0 or 1 while a word's tf-idf value is well below 1, so
+    cue weights are larger and would crowd every word out of one list.
+    """
     weights = classifier.feature_weights()
     out = {}
     for label in LABELS:
-        ranked = sorted(weights[label], key=lambda pair: -abs(pair[1]))[:top]
-        out[label] = [{"feature": name, "weight": round(w, 4)} for name, w in ranked]
+        ranked = sorted(weights[label], key=lambda pair: -abs(pair[1]))
+        out[label] = {
+            kind: [
+                {"feature": name, "weight": round(w, 4)}
+                for name, w in ranked
+                if name.startswith("cue:") == (kind == "cues")
+            ][:top]
+            for kind in ("words", "cues")
+        }
     return {"model": classifier.name, "version": classifier.version, "labels": out}
 
 

@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pandas as pd
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
@@ -159,17 +160,19 @@ def test_with_a_model_the_largest_weights_are_the_linear_models_own(model_path, 
     classifier = load(model_path)
     names = classifier.space.words.get_feature_names_out().tolist()
     for label in LABELS:
-        rows = weights[label]
-        assert len(rows) == 5
-        sizes = [abs(r["weight"]) for r in rows]
-        assert sizes == sorted(sizes, reverse=True)
+        words, cues = weights[label]["words"], weights[label]["cues"]
+        assert len(words) == len(cues) == 5
+        assert all(r["feature"].startswith("cue:") for r in cues)
+        for rows in (words, cues):
+            sizes = [abs(r["weight"]) for r in rows]
+            assert sizes == sorted(sizes, reverse=True)
         linear = classifier.estimators[label].calibrated_classifiers_[0].estimator
-        for row in rows:
-            if row["feature"].startswith("cue:"):
-                continue
+        all_words = sorted(abs(w) for w in linear.coef_[0, : len(names)])
+        assert abs(words[0]["weight"]) == pytest.approx(all_words[-1], abs=1e-4)
+        for row in words:
             column = names.index(row["feature"])
             assert abs(linear.coef_[0, column] - row["weight"]) < 1e-4
-        assert rows[0]["feature"] in result.output
+        assert words[0]["feature"] in result.output
     assert "Largest weights of model" in result.output
 
 
