@@ -37,8 +37,9 @@ def audit_command(
         int, typer.Option(min=1, help="Words and bigrams in fewer notes are not listed.")
     ] = 10,
     terms: Annotated[
-        Path, typer.Option(help="Archetype and neutral terms (TOML).")
-    ] = BUNDLED_TERMS,
+        Path | None,
+        typer.Option(help="Archetype and neutral terms (TOML); default training/audit_terms.toml."),
+    ] = None,
     text_col: TextCol = None,
     id_col: IdCol = None,
     label_col: LabelCol = None,
@@ -46,6 +47,7 @@ def audit_command(
     """Count how notes with each word are labelled; fail on guide terms with more decoys than
     positive examples, or neutral words strongly skewed to a label."""
     mapping = mapping_from(text_col, id_col, label_col)
+    terms = terms or BUNDLED_TERMS
     try:
         audit_terms = load_audit_terms(terms)
     except TermsError as error:
