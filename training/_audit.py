@@ -11,7 +11,7 @@ Only counts leave this module, never note text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -69,7 +69,7 @@ class AuditReport:
             "files": self.files,
             "terms_file": self.terms_file,
             "base_rates": self.base_rates,
-            "settings": self.settings.__dict__,
+            "settings": asdict(self.settings),
             "failures": [
                 {"kind": r["kind"], "label": r["label"], "term": r["term"]} for r in self.failures
             ],
