@@ -13,9 +13,11 @@ from evaluation import describe
 from notefiles import DataError, load_notes
 
 from ._common import IdCol, LabelCol, TextCol, console, mapping_from, report_problems
+from .audit import audit_command
 
 app = typer.Typer(help="Validate and describe labelled call-note files.", no_args_is_help=True)
 REPO = Path(__file__).resolve().parent.parent
+app.command("audit")(audit_command)
 
 
 @app.command()

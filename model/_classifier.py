@@ -101,6 +101,25 @@ class Classifier:
             )
         return results
 
+    def feature_weights(self) -> dict[str, list[tuple[str, float]]]:
+        """Per label, (feature name, weight) of every word n-gram and cue column.
+
+        Word names are the word vectoriser's ``get_feature_names_out`` (context-marked
+        stems such as ``neg_weapon``); cue columns are ``cue:NAME`` when present and
+        ``cue:NAME:CONTEXT`` otherwise. Weights are the linear models' own coefficients
+        (positive pushes towards the label). Character n-grams are left out: they cannot be
+        read as terms, as in the evidence.
+        """
+        names = self.space.words.get_feature_names_out().tolist()
+        columns = list(range(len(names)))
+        for (cue, context), column in sorted(self.space.cue_column.items(), key=lambda i: i[1]):
+            names.append(f"cue:{cue}" if context == "present" else f"cue:{cue}:{context}")
+            columns.append(self.space.cue_offset + column)
+        return {
+            label: list(zip(names, self._weights[columns, j].tolist(), strict=True))
+            for j, label in enumerate(LABELS)
+        }
+
     def _shown_columns(self, parts, row: int) -> tuple[np.ndarray, np.ndarray]:
         """One note's columns that evidence can show (global indices), with their values;
         ``parts`` are the shown blocks, or one part holding every block."""
