@@ -11,8 +11,10 @@ from ._context import NoteAnalyser
 from ._evidence import EvidenceMapper
 from ._features import FeatureSpace
 from ._labels import LABELS
+from ._layout import BlockKind
 from ._results import ClassifyResult, LabelScore
 from ._route import suggest_route
+from ._windows import sentence_windows
 
 
 class Classifier:
@@ -46,8 +48,25 @@ class Classifier:
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(n_notes, n_labels) calibrated probabilities, columns in ``LABELS`` order."""
         texts = list(texts)
-        parts = self._parts(texts, self.analyser.analyse_many(texts))
-        return self._probabilities(parts)
+        analyses = self.analyser.analyse_many(texts)
+        return self._with_windows(
+            texts, analyses, self._probabilities(self._parts(texts, analyses))
+        )
+
+    def _with_windows(self, texts: list[str], analyses, probs: np.ndarray) -> np.ndarray:
+        """Each long note's probabilities raised to its highest-scoring sentence window."""
+        owners, pieces = [], []
+        for row, (text, analysis) in enumerate(zip(texts, analyses, strict=True)):
+            starts = self.analyser.sentence_starts(analysis.terms.words)
+            for start, end in sentence_windows(analysis, starts):
+                owners.append(row)
+                pieces.append(text[start:end])
+        if not pieces:
+            return probs
+        window_probs = self._probabilities(self._parts(pieces, self.analyser.analyse_many(pieces)))
+        probs = probs.copy()
+        np.maximum.at(probs, np.array(owners), window_probs)
+        return probs
 
     def _parts(self, texts: list[str], analyses) -> list:
         space = self.space
@@ -69,7 +88,7 @@ class Classifier:
         texts = list(texts)
         analyses = self.analyser.analyse_many(texts)
         parts = self._parts(texts, analyses)
-        probs = self._probabilities(parts)
+        probs = self._with_windows(texts, analyses, self._probabilities(parts))
         # Character n-grams cannot be shown as phrases; only words and cues are.
         shown = [part for part in parts if part.kind is None or part.kind.shown]
         results = []
@@ -114,7 +133,7 @@ class Classifier:
         columns = list(range(len(names)))
         for (cue, context), column in sorted(self.space.cue_column.items(), key=lambda i: i[1]):
             names.append(f"cue:{cue}" if context == "present" else f"cue:{cue}:{context}")
-            columns.append(self.space.cue_offset + column)
+            columns.append(self.space.layout[BlockKind.CUES].start + column)
         return {
             label: list(zip(names, self._weights[columns, j].tolist(), strict=True))
             for j, label in enumerate(LABELS)

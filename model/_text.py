@@ -122,15 +122,16 @@ class Terms:
     starts: list[int]
     ends: list[int]
     identity_spans: list[tuple[int, int]]
-    # (start, end, word): a typing slip and the word it was corrected to, or a dropped
-    # spoken filler and ""
+    # (start, end, words): what a token reads as in character n-grams when not itself (a
+    # typing slip corrected, an abbreviation expanded, a spoken filler dropped as "")
     corrections: list[tuple[int, int, str]] = field(default_factory=list)
 
 
 Expansion = tuple[tuple[str, ...], bool, str | None]
 
-# "you know" is a filler in speech ("not, you know, breathing") unless it asks or governs
-# something ("do you know where he is", "you know the man").
+# Two-word spoken fillers ("not, you know, breathing"; "he's, I mean, got a knife"), unless
+# they ask or govern something ("do you know where he is", "I mean it").
+_FILLER_PAIRS = {("you", "know"), ("i", "mean")}
 _FILLER_BEFORE_NOT = frozenset(
     ["do", "did", "does", "if", "would", "will", "can", "could", "n't", "as", "let"]
 )
@@ -163,15 +164,81 @@ _FILLER_AFTER_NOT = frozenset(
         "my",
         "your",
         "our",
+        "to",
+    ]
+)
+
+
+# Text-speak "2" and "4" ("going 2 kill", "set fire 2 the door", "waiting 4 him") are words
+# when what follows is a verb, a determiner or a pronoun, not something counted ("2 males").
+_TEXTSPEAK_DIGITS: dict[str, Expansion] = {
+    "2": (("to",), False, "to"),
+    "4": (("for",), False, "for"),
+}
+_TEXTSPEAK_NEXT = frozenset(
+    [
+        "the",
+        "a",
+        "an",
+        "his",
+        "her",
+        "their",
+        "my",
+        "your",
+        "our",
+        "its",
+        "this",
+        "that",
+        "them",
+        "him",
+        "me",
+        "us",
+        "it",
+        "you",
+        "be",
+        "do",
+        "go",
+        "get",
+        "come",
+        "see",
+        "kill",
+        "hurt",
+        "harm",
+        "stab",
+        "shoot",
+        "help",
+        "call",
+        "die",
+        "end",
+        "jump",
+        "take",
+        "make",
+        "leave",
+        "stop",
+        "talk",
+        "hit",
+        "burn",
+        "find",
+        "say",
+        "tell",
+        "keep",
+        "run",
+        "hide",
+        "cut",
+        "hang",
+        "drown",
+        "live",
+        "sleep",
+        "pay",
     ]
 )
 
 
 def filler_tokens(tokens: list[tuple[str, int]]) -> set[int]:
-    """Indices of "you know" tokens used as a spoken filler."""
+    """Indices of two-word filler tokens ("you know", "I mean") used as spoken fillers."""
     skip: set[int] = set()
     for k in range(len(tokens) - 1):
-        if tokens[k][0] != "you" or tokens[k + 1][0] != "know":
+        if (tokens[k][0], tokens[k + 1][0]) not in _FILLER_PAIRS:
             continue
         before = tokens[k - 1][0] if k else ""
         after = tokens[k + 2][0] if k + 2 < len(tokens) else ""
@@ -181,18 +248,21 @@ def filler_tokens(tokens: list[tuple[str, int]]) -> set[int]:
 
 
 def expand_token(text: str, lexicon: Lexicon) -> Expansion:
-    """The stemmed terms one token becomes, whether it is an identity word, and the word a
-    typing slip was corrected to (None when it was not)."""
+    """The stemmed terms one token becomes, whether it is an identity word, and the words
+    the token reads as for character n-grams when that is not itself (a typing slip's
+    correction, an abbreviation's expansion, "" for a dropped filler), else None."""
     corrected = None
     expanded = lexicon.expansions.get(text)
+    if expanded is not None and expanded != (text,):
+        corrected = " ".join(expanded)
     if expanded is None:
         if _AGE_SEX.match(text):
             expanded = ("0", "year", "old")
         elif _NUMBER.match(text):
             expanded = ("0",)
         elif lexicon.speller is not None and (fixed := lexicon.speller.correct(text)) != text:
-            corrected = fixed
             expanded = lexicon.expansions.get(fixed, (fixed,))
+            corrected = " ".join(expanded)
         else:
             expanded = (text,)
     words = tuple(word if word.startswith("<") else stem(word) for word in expanded)
@@ -217,7 +287,7 @@ def to_terms(
     if cache is None:
         cache = {}
     last = len(tokens) - 1
-    fillers = filler_tokens(tokens) if "know" in (t for t, _ in tokens) else ()
+    fillers = filler_tokens(tokens) if any(t in ("know", "mean") for t, _ in tokens) else ()
     for k, (text, start) in enumerate(tokens):
         end = start + len(text)
         if k in fillers:
@@ -232,13 +302,13 @@ def to_terms(
         if known is None:
             known = ((), False, None) if text.isspace() else expand_token(text, lexicon)
             cache[text] = known
+        if text in _TEXTSPEAK_DIGITS and k < last and tokens[k + 1][0] in _TEXTSPEAK_NEXT:
+            known = _TEXTSPEAK_DIGITS[text]
         expanded, identity, corrected = known
         if identity:
             identity_spans.append((start, end))
-        if corrected is not None:
+        if corrected is not None and not identity:
             corrections.append((start, end, corrected))
-        elif not expanded and not identity and not text.isspace():
-            corrections.append((start, end, ""))  # a dropped filler ("um")
         n = len(expanded)
         if n == 1:
             words.append(expanded[0])
