@@ -25,7 +25,7 @@ from ._vocabulary import fit_vectoriser
 _DIGIT = re.compile(r"\d")
 # Bump whenever text processing or feature code changes what a note turns into: an artefact
 # built by other feature code must not be loaded (its weights would mean something else).
-FEATURE_VERSION = "3"
+FEATURE_VERSION = "4"
 CUE_CONTEXTS = ("present", *CONTEXTS)
 _PREFIX = {"negated": "neg_", "historical": "hist_", "hypothetical": "hyp_"}
 
