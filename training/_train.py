@@ -14,6 +14,7 @@ from model._classifier import Classifier
 from model._context import NoteAnalyser
 from model._features import FEATURE_VERSION
 
+from ._augment import swap_persons
 from ._card import model_card
 from ._config import TrainConfig
 from ._data import ColumnMapping, NoteSet, load_notes
@@ -105,8 +106,12 @@ def train(
         raise ValueError("no dev notes: thresholds are tuned on a dev split")
     analyser = NoteAnalyser()
     groups = train_set.extra.get("group") or train_set.ids
+    augmentation = config.augmentation
+    augmented = swap_persons(
+        analyser, train_set.texts, augmentation.person_swap_share, augmentation.seed
+    )
     space, estimators = fit(
-        config, analyser, train_set.texts, train_set.labels, progress, groups=groups
+        config, analyser, augmented.texts, train_set.labels, progress, groups=groups
     )
     provisional = Classifier(analyser, space, estimators, dict.fromkeys(LABELS, 0.5))
     progress("tuning thresholds on dev")
@@ -136,6 +141,10 @@ def train(
         "training_config": config.model_dump(mode="json"),
         "data_files": {str(p): sha256_file(Path(p)) for p in files},
         "data_counts": {split: len(s) for split, s in splits.items()},
+        "augmentation": {
+            **augmentation.model_dump(),
+            "person_swapped_notes": augmented.swapped,
+        },
         "lexicon_version": analyser.version,
         "feature_version": FEATURE_VERSION,
         "versions": library_versions(),
