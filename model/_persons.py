@@ -5,9 +5,9 @@ gender, sexuality, disability wording, age words and age numbers) must not move 
 so every such span becomes ONE neutral term before any feature is built: "a man called
 Connor", "a young lad", "a mixed-race male" and "an elderly man" all become "<person>".
 Where the labelling guide makes the description material, the neutral form keeps that
-meaning: a child is "<child>"; an elderly person is "<elderly>" only when the note also
-gives the vulnerability that makes age matter (dementia, confusion, living alone, not seen,
-a fall); see docs/identity.md.
+meaning: a child is "<child>"; an elderly person is "elder <person>" only when the note
+also gives the vulnerability that makes age matter (dementia, confusion, wandering, living
+alone, not seen); see docs/identity.md.
 
 Spans are found on the tokens the analyser already has (no spaCy ``Doc`` per note): the
 original note's casing is read through each token's offset, since "called Tarquin" is a
@@ -18,8 +18,7 @@ grammar below is the part that is code:
     TITLE [.] NAME [AGE]                                   Mr Oyelaran, Dr. A. Smith
     ROLE [:] NAME [AGE]                                    RP Jane Doe, her son Jake (role kept)
     NAME [AGE] REPORTING-VERB   (at a sentence start)      Zbigniew calling
-    NAME NAME                   (mixed-case notes)         Tarquin Oyelaran
-    LISTED-NAME                                            a name on the identity list
+    LISTED-NAME [NAME]                                     a name on the identity list
 """
 
 from __future__ import annotations
@@ -33,8 +32,10 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 PERSON, PEOPLE = "<person>", "<people>"
 CHILD, CHILDREN = "<child>", "<children>"
-ELDERLY, ELDERLY_PEOPLE = "<elderly>", "<elderly_people>"
+# Where age is material the span keeps "elder" (the stem of "elderly") beside the person.
+ELDERLY, ELDERLY_PEOPLE = "elder <person>", "elder <people>"
 MAX_NAME_TOKENS = 3
+MAX_AGE = 110
 ADULT_AGE, ELDERLY_AGE = 18, 65
 _NUMBER = re.compile(r"^\d{1,3}$")
 _AGE_TOKEN = re.compile(r"^(\d{1,3})(yo|yrs?|y/o|y\.o\.?|yr\.?|m|f)$")
@@ -202,12 +203,7 @@ class PersonFinder:
         ):
             kind = _Kind()  # "w/m"
             j += 3
-        elif (
-            _NUMBER.match(low[j])
-            and j + 1 < n
-            and low[j + 1] in self._sex_letters
-            and note.touching(j)
-        ):
+        elif _NUMBER.match(low[j]) and j + 1 < n and note.age_and_sex(j, self._sex_letters):
             years = int(low[j])  # "34m", split by the tokenizer as "34", "m"
             child |= years < ADULT_AGE
             elderly |= years >= ELDERLY_AGE
@@ -272,26 +268,11 @@ class PersonFinder:
         return None
 
     def _bare_name(self, note: _Note, i: int) -> Span | None:
-        """A listed name anywhere, or (mixed case) two capitalised unknown words in a row."""
-        low = note.low
-        if low[i] in self.names:
-            end = i + 1
-            follow = self._name(note, end)
-            if follow is not None:
-                end = follow
-        else:
-            if not note.capitals or not note.capitalised(i) or not self._could_be_name(low[i]):
-                return None
-            j = i + 1
-            if j < len(low) and not (note.capitalised(j) and self._could_be_name(low[j])):
-                return None
-            if j >= len(low) or low[j] in self._place_words:
-                return None
-            end = self._name(note, i)
-            if end is None or end < i + 2:
-                return None
-            if end < len(low) and low[end] in self._place_words:
-                return None
+        """A listed name anywhere, with the capitalised name words after it ("Connor Oyelaran")."""
+        if note.low[i] not in self.names:
+            return None
+        end = self._name(note, i + 1, listed_only=not note.capitals)
+        end = i + 1 if end is None else end
         end, years = self._after(note, end, name_direct=False)
         return (i, end, _age_label(years))
 
@@ -338,8 +319,8 @@ class PersonFinder:
                         j = end
                     break
             else:
-                # "a man Tarquin": only a capitalised word, or a listed one in capitals.
-                end = self._name(note, j, listed_only=not note.capitals)
+                # "a man Connor": only a listed name (a capitalised word may be anything).
+                end = self._name(note, j, listed_only=True)
                 if end is not None:
                     j = end
         while j < n:
@@ -365,12 +346,7 @@ class PersonFinder:
         sexed = _AGE_TOKEN.match(token)
         if sexed is not None:
             return j + 1, int(sexed.group(1))
-        if (
-            _NUMBER.match(token)
-            and j + 1 < n
-            and low[j + 1] in self._sex_letters
-            and note.touching(j)
-        ):
+        if _NUMBER.match(token) and j + 1 < n and note.age_and_sex(j, self._sex_letters):
             return j + 2, int(token)
         if token == "(" and j + 2 < n and _NUMBER.match(low[j + 1]) and low[j + 2] == ")":
             return j + 3, int(low[j + 1])
@@ -404,7 +380,7 @@ class PersonFinder:
             if listed_only and token not in self.names:
                 break
             if token not in self.names:
-                if not self._could_be_name(token):
+                if not self.could_be_name(token):
                     break
                 if note.capitals and not note.capitalised(end):
                     break
@@ -416,11 +392,11 @@ class PersonFinder:
                 words -= 1  # the joined part counts with the word before it
         return end if words else None
 
-    def _could_be_name(self, token: str) -> bool:
+    def could_be_name(self, token: str) -> bool:
         return token not in self._common and bool(_NAME_SHAPE.match(token))
 
     def _neutral(self, note: _Note, span: Span) -> Span:
-        """An elderly description stays "<elderly>" only where the note makes age material."""
+        """An elderly description keeps "elder" only where the note makes age material."""
         first, last, label = span
         if label not in (ELDERLY, ELDERLY_PEOPLE):
             return span
@@ -446,13 +422,23 @@ class _Note:
         self.low = low
         self.capitals = capitals
 
-    def capitalised(self, k: int) -> bool:
-        return self.text[self.tokens[k][1]].isupper()
-
-    def touching(self, k: int) -> bool:
-        """Token ``k`` runs straight into the next one ("34" "m" of "34M")."""
+    def age_and_sex(self, k: int, letters: frozenset[str]) -> bool:
+        """Tokens ``k``, ``k + 1`` are an age and a capital sex letter written together
+        ("34M"; "200m" is a distance)."""
         here, after = self.tokens[k], self.tokens[k + 1]
-        return here[1] + len(here[0]) == after[1]
+        return (
+            after[0] in letters
+            and here[1] + len(here[0]) == after[1]
+            and self.text[after[1]].isupper()
+            and int(here[0]) <= MAX_AGE
+        )
+
+    def capitalised(self, k: int) -> bool:
+        """Written as a name is: a capital first, and not all capitals in a mixed-case note
+        ("STS" is an abbreviation)."""
+        start, length = self.tokens[k][1], len(self.tokens[k][0])
+        word = self.text[start : start + length]
+        return word[0].isupper() and (length == 1 or not word.isupper())
 
     def joined(self, k: int) -> bool:
         """Token ``k`` touches both neighbours (an infix hyphen or slash)."""

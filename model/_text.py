@@ -159,12 +159,13 @@ def to_terms(
     last = len(tokens) - 1
     for k, (text, start) in enumerate(tokens):
         end = start + len(text)
-        if ends_at and start in ends_at and text[0] == "<":
+        if ends_at and start in ends_at:  # a person span: its neutral term(s)
             end = ends_at[start]
             identity_spans.append((start, end))
-            words.append(text)
-            starts.append(start)
-            ends.append(end)
+            neutral = text.split()
+            words += neutral
+            starts += [start] * len(neutral)
+            ends += [end] * len(neutral)
             continue
         if text in ("-", "/") and 0 < k < last:
             # An infix hyphen ("self-harm") joins words; only a spaced dash breaks a clause.
