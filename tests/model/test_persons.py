@@ -76,11 +76,11 @@ def test_the_unseen_names_are_on_no_list():
     [
         (KNIFE, "a man", ["a man called Tarquin", "a man named Zbigniew", "Mr Oyelaran"]),
         (GUN, "A MAN", ["A MAN CALLED TARQUIN", "MR OYELARAN", "A MAN NAMED ZBIGNIEW"]),
-        (SCHOOL, "a man", ["Tarquin Oyelaran", "a bloke called Tarquin", "Dr. Oyelaran"]),
+        (SCHOOL, "a man", ["Mr Tarquin Oyelaran", "a bloke called Tarquin", "Dr. Oyelaran"]),
         (
             "{} calling, states ex partner is outside kicking the door in, children upstairs.",
             "A woman",
-            ["Zbigniew", "Tarquin Oyelaran", "Mrs Oyelaran", "Zbigniew (45)"],
+            ["Zbigniew", "Zbigniew Oyelaran", "Mrs Oyelaran", "Zbigniew (45)"],
         ),
         (
             "RP {} states neighbour waving a handgun in the garden.",
@@ -121,13 +121,14 @@ def test_age_words_and_numbers_give_the_neutral_note(classifier):
 def test_a_child_stays_a_child_in_every_spelling(classifier):
     """A child alone is material (labelling guide): all child forms agree, and differ
     from an adult."""
-    template = "{} alone by the canal lock, no adult around"
+    template = "{} alone by the canal lock, nobody with them"
     analyser = classifier.analyser
     forms = ["a toddler", "a young child", "a 6-year-old girl", "a boy aged 7", "a small kid"]
     assert_same_as_neutral(classifier, template, "a child", forms[:4])
     words = analyser.analyse(template.format("a 6-year-old girl")).terms.words
-    assert "<child>" in words and "<person>" not in words
-    assert not np.array_equal(*rows(classifier, [template.format("a child"), "a man"]))
+    assert words[0] == "<child>" and "<person>" not in words
+    child, adult = rows(classifier, [template.format("a child"), template.format("a man")])
+    assert not np.array_equal(child, adult)
 
 
 def test_an_elderly_person_is_elderly_only_where_the_note_makes_age_material(classifier):
