@@ -17,11 +17,17 @@ from ._context import NoteAnalyser
 from ._features import FEATURE_VERSION, FeatureSpace, char_vectoriser, word_vectoriser
 from ._labels import LABEL_TITLES, LABELS, ROUTES
 from ._layout import Block, BlockKind, FeatureLayout
+from ._persons import PEOPLE, PERSON
 from ._results import ClassifyResult, Evidence, LabelScore, Route
 from ._route import route_for, suggest_route
 from ._spelling import write_spelling_list
+from ._text import LEXICON_DIR, normalise
 
 __all__ = [
+    "LEXICON_DIR",
+    "PEOPLE",
+    "PERSON",
+    "normalise",
     "FEATURE_VERSION",
     "LABELS",
     "LABEL_TITLES",

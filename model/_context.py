@@ -24,6 +24,7 @@ from spacy.attrs import IDX, LENGTH
 from spacy.pipeline import Sentencizer
 from spacy.tokens import Doc
 
+from ._persons import PersonFinder
 from ._text import LEXICON_DIR, Expansion, Lexicon, Terms, normalise, to_terms
 
 CONTEXTS = ("negated", "historical", "hypothetical")
@@ -127,8 +128,11 @@ class NoteAnalyser:
         self.cue_types = load_cue_types(lexicon_dir)
         self._cue_label = {c.name: c.label for c in self.cue_types}
         context = json.loads((lexicon_dir / "context.json").read_text(encoding="utf-8"))
-        self.version = f"{self.lexicon.version}.{context['version']}"
         self.nlp = spacy.blank("en")
+        self.persons = PersonFinder(
+            lexicon_dir, self._tokens_of, _lexicon_words(lexicon_dir, self._tokens_of)
+        )
+        self.version = f"{self.lexicon.version}.{context['version']}.{self.persons.version}"
         self._term_cache: dict[str, Expansion] = {}
         # Sentence ends: the punctuation set of spaCy's sentencizer.
         self._sentence_ends = frozenset(Sentencizer.default_punct_chars)
@@ -152,6 +156,9 @@ class NoteAnalyser:
             for phrase in phrases
         )
 
+    def _tokens_of(self, phrase: str) -> list[str]:
+        return [t.text for t in self.nlp.tokenizer(normalise(phrase))]
+
     def phrase_terms(self, phrase: str) -> list[str]:
         """A lexicon phrase processed exactly like note text."""
         normalised = normalise(phrase)
@@ -162,15 +169,17 @@ class NoteAnalyser:
         out = {" ".join(self.phrase_terms(p)) for p in phrases}
         return sorted(p for p in out if p)
 
-    def terms(self, normalised: str) -> Terms:
-        return self._terms(normalised, self.nlp.tokenizer(normalised))
+    def terms(self, normalised: str, text: str | None = None) -> Terms:
+        """Terms of a normalised note; ``text``, the original, gives the casing names need."""
+        return self._terms(normalised, self.nlp.tokenizer(normalised), text)
 
-    def _terms(self, normalised: str, doc: Doc) -> Terms:
+    def _terms(self, normalised: str, doc: Doc, text: str | None = None) -> Terms:
         spans = doc.to_array([IDX, LENGTH]).tolist()
         tokens = [(normalised[start : start + length], start) for start, length in spans]
         if len(self._term_cache) > TERM_CACHE_SIZE:
             self._term_cache.clear()
-        return to_terms(tokens, self.lexicon, self._term_cache)
+        persons = self.persons.find(normalised if text is None else text, tokens)
+        return to_terms(tokens, self.lexicon, self._term_cache, persons)
 
     def sentence_starts(self, words: list[str]) -> list[int]:
         """Where a sentence starts: after sentence-ending punctuation, at the next other term."""
@@ -181,7 +190,7 @@ class NoteAnalyser:
 
     def analyse(self, text: str) -> NoteAnalysis:
         normalised = normalise(text)
-        return self._analyse(normalised, self.terms(normalised))
+        return self._analyse(normalised, self.terms(normalised, text))
 
     def analyse_many(self, texts: list[str]) -> list[NoteAnalysis]:
         """As ``analyse`` for each note; the tokenizer runs as one stream (a little faster)."""
@@ -190,7 +199,8 @@ class NoteAnalyser:
         normalised = [normalise(t) for t in texts]
         docs = self.nlp.tokenizer.pipe(normalised, batch_size=1000)
         return [
-            self._analyse(n, self._terms(n, doc)) for n, doc in zip(normalised, docs, strict=True)
+            self._analyse(n, self._terms(n, doc, t))
+            for t, n, doc in zip(texts, normalised, docs, strict=True)
         ]
 
     def _analyse(self, normalised: str, terms: Terms) -> NoteAnalysis:
@@ -258,6 +268,23 @@ class NoteAnalyser:
                 ):
                     marked[k] |= CONTEXT_BIT[context]
         return marked
+
+
+def _lexicon_words(directory: Path, tokenize) -> frozenset[str]:
+    """Every word of the cue, context, abbreviation and identity lexicons (never a name)."""
+    phrases = [
+        p
+        for line in (directory / "cues.jsonl").read_text("utf-8").splitlines()
+        if line.strip()
+        for p in json.loads(line)["phrases"]
+    ]
+    context = json.loads((directory / "context.json").read_text(encoding="utf-8"))
+    phrases += [p for name in CONTEXTS for kind in TRIGGER_KINDS for p in context[name][kind]]
+    abbreviations = json.loads((directory / "abbreviations.json").read_text("utf-8"))
+    phrases += [*abbreviations["expansions"], *abbreviations["expansions"].values()]
+    identity = json.loads((directory / "identity.json").read_text(encoding="utf-8"))
+    phrases += [*identity["neutral"], *identity["neutral"].values(), *identity["drop"]]
+    return frozenset(word for phrase in phrases for word in tokenize(phrase))
 
 
 def _not_pseudo(kinds: dict[str, list[tuple[int, int]]], kind: str) -> list[tuple[int, int]]:

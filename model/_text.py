@@ -98,7 +98,7 @@ class Lexicon:
         # Identity neutralisation wins over abbreviations ("bf" is a partner, not a boyfriend).
         expansions.update(neutral)
         expansions.update({word: () for word in identity["drop"]})
-        expansions.update({name: ("<name>",) for name in identity["names"]})
+        expansions.update({name: ("<person>",) for name in identity["names"]})
         words = frozenset([*identity["neutral"], *identity["drop"], *identity["names"]])
         speller = Speller.load(directory / "spelling.txt", frozenset(expansions))
         return cls(expansions, words, f"{raw['version']}.{identity['version']}", speller)
@@ -273,12 +273,18 @@ def to_terms(
     tokens: list[tuple[str, int]],
     lexicon: Lexicon,
     cache: dict[str, Expansion] | None = None,
+    persons: list[tuple[int, int, str]] | None = None,
 ) -> Terms:
     """Expand abbreviations, fold numbers and identity words, and stem.
 
     ``tokens`` are (normalised token text, start offset) pairs from the tokenizer.
     ``cache`` remembers what each token text becomes: notes repeat their words.
+    ``persons`` are person-description spans (first token, last token + 1, neutral term,
+    from ``_persons``): each becomes its one term, spanning the original words.
     """
+    ends_at: dict[int, int] = {}
+    if persons:
+        tokens, ends_at = _collapse(tokens, persons)
     words: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -292,6 +298,14 @@ def to_terms(
         end = start + len(text)
         if k in fillers:
             corrections.append((start, end, ""))
+            continue
+        if ends_at and start in ends_at:  # a person span: its neutral term(s)
+            end = ends_at[start]
+            identity_spans.append((start, end))
+            neutral = text.split()
+            words += neutral
+            starts += [start] * len(neutral)
+            ends += [end] * len(neutral)
             continue
         if text in ("-", "/") and 0 < k < last:
             # An infix hyphen ("self-harm") joins words; only a spaced dash breaks a clause.
@@ -319,3 +333,21 @@ def to_terms(
             starts.extend([start] * n)
             ends.extend([end] * n)
     return Terms(words, starts, ends, identity_spans, corrections)
+
+
+def _collapse(
+    tokens: list[tuple[str, int]], persons: list[tuple[int, int, str]]
+) -> tuple[list[tuple[str, int]], dict[int, int]]:
+    """Tokens with each person span replaced by its neutral term; where each such term ends."""
+    out: list[tuple[str, int]] = []
+    ends_at: dict[int, int] = {}
+    k = 0
+    for first, last, term in persons:
+        out += tokens[k:first]
+        start = tokens[first][1]
+        text, at = tokens[last - 1]
+        ends_at[start] = at + len(text)
+        out.append((term, start))
+        k = last
+    out += tokens[k:]
+    return out, ends_at

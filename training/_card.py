@@ -40,8 +40,12 @@ def model_card(manifest: dict) -> str:
         "lexicon; one logistic regression per label with "
         f"{manifest['calibration']} calibration "
         f"({manifest['training_config']['model']['calibration_folds']}-fold). "
-        "Identity words (ethnicity, nationality, religion, gendered words, first names) are "
-        "neutralised before features are built.",
+        "Person descriptions (names, titles, ethnicity, nationality, religion, gender, "
+        "sexuality, age words and numbers) become one neutral term before features are "
+        "built; a child stays a child, and an elderly person stays elderly only where the "
+        "note makes age material (docs/identity.md). "
+        f"Counterfactual augmentation swapped the person descriptions of "
+        f"{manifest.get('augmentation', {}).get('person_swapped_notes', 0)} training notes.",
         "## Thresholds",
         "\n".join(
             f"- `{label}`: {manifest['thresholds'][label]:.3f} "

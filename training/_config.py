@@ -43,6 +43,13 @@ class ModelConfig(_Strict):
     dual: bool = True
 
 
+class AugmentationConfig(_Strict):
+    # Share of training notes whose adult person descriptions are swapped for others
+    # (labels unchanged): counterfactual augmentation, see training/_augment.py.
+    person_swap_share: float = Field(0.0, ge=0, le=1)
+    seed: int = 13
+
+
 class ThresholdPolicy(_Strict):
     policy: Literal["best_f1", "min_recall", "fixed"]
     target: float | None = Field(None, gt=0, le=1)
@@ -61,6 +68,7 @@ class TrainConfig(_Strict):
     data: DataConfig
     features: FeatureConfig = FeatureConfig()
     model: ModelConfig = ModelConfig()
+    augmentation: AugmentationConfig = AugmentationConfig()
     thresholds: dict[str, ThresholdPolicy]
 
     @model_validator(mode="after")

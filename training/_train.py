@@ -12,6 +12,7 @@ from evaluation import all_label_metrics
 from model import LABELS, Classifier, NoteAnalyser, point_latest, write_artefact
 from notefiles import ColumnMapping, NoteSet, load_notes
 
+from ._augment import swap_persons
 from ._card import model_card
 from ._config import TrainConfig
 from ._fit import Progress, fit
@@ -101,8 +102,12 @@ def train(
         raise ValueError("no dev notes: thresholds are tuned on a dev split")
     analyser = NoteAnalyser()
     groups = train_set.extra.get("group") or train_set.ids
+    augmentation = config.augmentation
+    augmented = swap_persons(
+        analyser, train_set.texts, augmentation.person_swap_share, augmentation.seed
+    )
     space, estimators = fit(
-        config, analyser, train_set.texts, train_set.labels, progress, groups=groups
+        config, analyser, augmented.texts, train_set.labels, progress, groups=groups
     )
     provisional = Classifier(analyser, space, estimators, dict.fromkeys(LABELS, 0.5))
     progress("tuning thresholds on dev")
@@ -128,6 +133,10 @@ def train(
         "calibration": config.model.calibration,
         "training_config": config.model_dump(mode="json"),
         "data_counts": {split: len(s) for split, s in splits.items()},
+        "augmentation": {
+            **augmentation.model_dump(),
+            "person_swapped_notes": augmented.swapped,
+        },
         "git_commit": _git_commit(),
         "metrics": metrics,
     }

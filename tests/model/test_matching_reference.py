@@ -49,7 +49,7 @@ class Reference:
             )
 
     def cues(self, text: str) -> list[CueMatch]:
-        terms = self.analyser.terms(normalise(text))
+        terms = self.analyser.terms(normalise(text), text)
         if not terms.words:
             return []
         starts = set(self.analyser.sentence_starts(terms.words))

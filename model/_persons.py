@@ -1,0 +1,483 @@
+"""Person descriptions: the words that say who someone is, mapped to one neutral form.
+
+A note's words about who a person is (a name, a title, ethnicity, nationality, religion,
+gender, sexuality, disability wording, age words and age numbers) must not move a score,
+so every such span becomes ONE neutral term before any feature is built: "a man called
+Connor", "a young lad", "a mixed-race male" and "an elderly man" all become "<person>".
+Where the labelling guide makes the description material, the neutral form keeps that
+meaning: a child is "<child>"; an elderly person is "elder <person>" only when the note
+also gives the vulnerability that makes age matter (dementia, confusion, wandering, living
+alone, not seen); see docs/identity.md.
+
+Spans are found on the tokens the analyser already has (no spaCy ``Doc`` per note): the
+original note's casing is read through each token's offset, since "called Tarquin" is a
+name and "called police" is not. Patterns are data in ``lexicon/persons.json``; the
+grammar below is the part that is code:
+
+    [a|an] MODIFIER* HEAD [NAME-CUE NAME | NAME] [AGE]     a young lad, a man called X
+    TITLE [.] NAME [AGE]                                   Mr Oyelaran, Dr. A. Smith
+    ROLE [:] NAME [AGE]                                    RP Jane Doe, her son Jake (role kept)
+    NAME [AGE] REPORTING-VERB   (at a sentence start)      Zbigniew calling
+    LISTED-NAME [NAME]                                     a name on the identity list
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.lang.en.stop_words import STOP_WORDS
+
+PERSON, PEOPLE = "<person>", "<people>"
+CHILD, CHILDREN = "<child>", "<children>"
+# Where age is material the span keeps "elder" (the stem of "elderly") beside the person.
+ELDERLY, ELDERLY_PEOPLE = "elder <person>", "elder <people>"
+MAX_NAME_TOKENS = 3
+MAX_AGE = 110
+ADULT_AGE, ELDERLY_AGE = 18, 65
+_NUMBER = re.compile(r"^\d{1,3}$")
+_AGE_TOKEN = re.compile(r"^(\d{1,3})(yo|yrs?|y/o|y\.o\.?|yr\.?|m|f)$")
+_DECADE = re.compile(r"^'?(\d)0s$")
+_NAME_SHAPE = re.compile(r"^[^\W\d_][^\W\d_'.]*(?:'[^\W\d_]+)?\.?$")
+_SENTENCE_END = frozenset(".!?;:\n")
+_JOINERS = frozenset({"-", "/"})
+
+# A token span [first, last) of the note and the one term it becomes.
+Span = tuple[int, int, str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """What a description span says that stays material: child, elderly, or plural."""
+
+    child: bool = False
+    elderly: bool = False
+    plural: bool = False
+
+
+def _words(phrases) -> frozenset[str]:
+    return frozenset(w for phrase in phrases for w in phrase.split())
+
+
+class PersonFinder:
+    """Finds person-description spans over a note's tokens. Thread-safe after construction."""
+
+    def __init__(self, directory: Path, tokenize, known_words: frozenset[str]) -> None:
+        """``tokenize`` splits a lexicon phrase as note text is split; ``known_words`` are
+        the other lexicons' words (never a name)."""
+        raw = json.loads((directory / "persons.json").read_text(encoding="utf-8"))
+        identity = json.loads((directory / "identity.json").read_text(encoding="utf-8"))
+        self.version = raw["version"]
+        modifiers = {w for words in raw["modifiers"].values() for w in words}
+        self._phrases: dict[str, list[tuple[str, ...]]] = {}
+        for phrase in [*modifiers, *raw["modifier_phrases"]]:
+            tokens = tuple(tokenize(phrase))
+            if tokens:
+                self._phrases.setdefault(tokens[0], []).append(tokens)
+        for options in self._phrases.values():
+            options.sort(key=len, reverse=True)
+        heads = raw["heads"]
+        self._head_kind = {}
+        for group, words in heads.items():
+            kind = _Kind(
+                child=group in ("child", "children"),
+                elderly=group.startswith("elderly"),
+                plural=group in ("people", "children", "elderly_people"),
+            )
+            self._head_kind.update(dict.fromkeys(words, kind))
+        self._elderly_words = frozenset(raw["elderly_words"])
+        self._child_words = frozenset(raw["child_words"])
+        self._sex_letters = frozenset(raw["sex_letters"])
+        self._sex_codes = frozenset(raw["sex_letter_codes"])
+        self._titles = frozenset(raw["titles"])
+        self._name_cues = [tuple(cue) for cue in raw["name_cues"]]
+        self._name_cue_first = frozenset(cue[0] for cue in self._name_cues)
+        self._roles = frozenset(raw["roles"])
+        self._reporting = frozenset(raw["reporting_verbs"])
+        self._age_units = frozenset(raw["age_units"])
+        self._decades = frozenset(raw["decades"])
+        self._decade_qualifiers = frozenset(raw["decade_qualifiers"])
+        self._approx = frozenset(raw["age_approx"])
+        self._appearance = frozenset(raw["appearance_nouns"])
+        self._place_words = frozenset(raw["place_words"])
+        self._compound_first = frozenset(raw["not_descriptions_after"])
+        self._material = [tuple(tokenize(p)) for p in raw["elderly_material"]]
+        self._material_first = frozenset(p[0] for p in self._material if p)
+        self.names = frozenset(identity["names"])
+        own = _words(
+            [
+                *modifiers,
+                *raw["modifier_phrases"],
+                *(w for words in heads.values() for w in words),
+                *raw["titles"],
+                *raw["roles"],
+                *raw["reporting_verbs"],
+                *raw["not_names"],
+                *raw["place_words"],
+                *raw["age_units"],
+                *raw["appearance_nouns"],
+                *(w for cue in raw["name_cues"] for w in cue),
+            ]
+        )
+        # Never a name: English function words, every lexicon word, and the note words listed.
+        self._common = frozenset(STOP_WORDS) | known_words | own
+        self._triggers = frozenset(
+            [
+                *self._phrases,
+                *self._head_kind,
+                *self._titles,
+                *self._roles,
+                *self._name_cue_first,
+                *self.names,
+            ]
+        )
+
+    # ------------------------------------------------------------------ public
+    def find(self, text: str, tokens: list[tuple[str, int]]) -> list[Span]:
+        """Non-overlapping description spans, left to right. ``tokens`` are (normalised,
+        lower-case token text, start offset) pairs; ``text`` is the original note."""
+        low = [t for t, _ in tokens]
+        capitals = not text.isupper()  # an all-caps note says nothing by its casing
+        if self._triggers.isdisjoint(low) and not (capitals and _has_capital(text)):
+            return []
+        note = _Note(text, tokens, low, capitals)
+        spans: list[Span] = []
+        i, n = 0, len(low)
+        while i < n:
+            found = (
+                self._description(note, i)
+                or self._titled(note, i)
+                or self._role_name(note, i)
+                or self._reporting_name(note, i)
+                or self._bare_name(note, i)
+            )
+            if found is None:
+                i += 1
+                continue
+            spans.append(found)
+            i = found[1]
+        if spans:
+            spans = [self._neutral(note, s) for s in spans]
+        return spans
+
+    # ------------------------------------------------------------------ patterns
+    def _description(self, note: _Note, i: int) -> Span | None:
+        """[a|an] MODIFIER* HEAD, then an optional name and age."""
+        low, n = note.low, len(note.low)
+        j = i + 1 if low[i] in ("a", "an") else i
+        child = elderly = False
+        mods = 0
+        while j < n:
+            step = self._modifier(low, j)
+            if step is None:
+                age = self._age_before(low, j)
+                if age is None:
+                    break
+                j, years = age
+                child |= years < ADULT_AGE
+                elderly |= years >= ELDERLY_AGE
+                mods += 1
+                continue
+            elderly |= low[j] in self._elderly_words
+            j = step
+            mods += 1
+            if j < n and low[j] in _JOINERS and j + 1 < n and note.joined(j):
+                j += 1  # "white/british", "mixed-race"
+        if j >= n:
+            return None
+        kind = self._head_kind.get(low[j])
+        if kind is not None and not mods and j > 0 and low[j - 1] in self._compound_first:
+            return None  # "reporting person", "missing person": a role, not a description
+        if kind is not None:
+            j += 1
+        elif mods and low[j] in self._sex_letters:
+            kind = _Kind()  # "blk m", "ic3 f"
+            j += 1
+        elif (
+            low[j] in self._sex_codes
+            and j + 2 < n
+            and low[j + 1] == "/"
+            and low[j + 2] in self._sex_letters
+        ):
+            kind = _Kind()  # "w/m"
+            j += 3
+        elif _NUMBER.match(low[j]) and j + 1 < n and note.age_and_sex(j, self._sex_letters):
+            years = int(low[j])  # "34m", split by the tokenizer as "34", "m"
+            child |= years < ADULT_AGE
+            elderly |= years >= ELDERLY_AGE
+            kind = _Kind()
+            j += 2
+        else:
+            sexed = _AGE_TOKEN.match(low[j])
+            if sexed is None or sexed.group(2) not in ("m", "f"):
+                return None
+            years = int(sexed.group(1))  # "34m" as one token
+            child |= years < ADULT_AGE
+            elderly |= years >= ELDERLY_AGE
+            kind = _Kind()
+            j += 1
+        end, years = self._after(note, j, name_direct=True)
+        if years is not None:
+            child |= years < ADULT_AGE
+            elderly |= years >= ELDERLY_AGE
+        if i == j - 1 and low[i] in ("a", "an"):
+            return None
+        label = _label(kind, child or kind.child, elderly or kind.elderly)
+        return (i, end, label)
+
+    def _titled(self, note: _Note, i: int) -> Span | None:
+        """TITLE [.] NAME [AGE]: "Mr Oyelaran", "MRS. SMITH"."""
+        if note.low[i] not in self._titles:
+            return None
+        j = i + 1
+        if j < len(note.low) and note.low[j] == ".":
+            j += 1
+        end = self._name(note, j)
+        if end is None:
+            return None
+        end, years = self._after(note, end, name_direct=False)
+        return (i, end, _age_label(years))
+
+    def _role_name(self, note: _Note, i: int) -> Span | None:
+        """ROLE [:] NAME: the role word stays, the name goes ("RP Jane Doe states")."""
+        if note.low[i] not in self._roles:
+            return None
+        j = i + 1
+        if j < len(note.low) and note.low[j] in (":", ",", "-"):
+            j += 1
+        end = self._name(note, j, listed_only=not note.capitals)
+        if end is None:
+            return None
+        end, years = self._after(note, end, name_direct=False)
+        return (j, end, _age_label(years))
+
+    def _reporting_name(self, note: _Note, i: int) -> Span | None:
+        """NAME [AGE] REPORTING-VERB at a sentence start: "Zbigniew calling"."""
+        if not note.sentence_start(i):
+            return None
+        end = self._name(note, i)
+        if end is None:
+            return None
+        after, years = self._after(note, end, name_direct=False)
+        if after < len(note.low) and note.low[after] in self._reporting:
+            return (i, after, _age_label(years))
+        if after > end:  # "Tarquin (45) has ..." : the age says it is a person
+            return (i, after, _age_label(years))
+        return None
+
+    def _bare_name(self, note: _Note, i: int) -> Span | None:
+        """A listed name anywhere, with the capitalised name words after it ("Connor Oyelaran")."""
+        if note.low[i] not in self.names:
+            return None
+        end = self._name(note, i + 1, listed_only=not note.capitals)
+        end = i + 1 if end is None else end
+        end, years = self._after(note, end, name_direct=False)
+        return (i, end, _age_label(years))
+
+    # ------------------------------------------------------------------ pieces
+    def _modifier(self, low: list[str], j: int) -> int | None:
+        """End of the longest identity modifier phrase starting at token ``j``."""
+        for phrase in self._phrases.get(low[j], ()):
+            if tuple(low[j : j + len(phrase)]) == phrase:
+                return j + len(phrase)
+        return None
+
+    def _age_before(self, low: list[str], j: int) -> tuple[int, int] | None:
+        """An age written before the head: "34yo", "34-year-old", "34 yr old"."""
+        token = low[j]
+        sexed = _AGE_TOKEN.match(token)
+        if sexed is not None and sexed.group(2) not in ("m", "f"):
+            j += 1
+            if j < len(low) and low[j] in ("-", "old"):
+                j += 2 if low[j] == "-" and j + 1 < len(low) and low[j + 1] == "old" else 1
+            return j, int(sexed.group(1))
+        if not _NUMBER.match(token):
+            return None
+        k = j + 1
+        if k < len(low) and low[k] == "-":
+            k += 1
+        if k >= len(low) or low[k] not in self._age_units:
+            return None
+        k += 1
+        if k + 1 < len(low) and low[k] == "-" and low[k + 1] == "old":
+            k += 2
+        elif k < len(low) and low[k] == "old":
+            k += 1
+        return k, int(token)
+
+    def _after(self, note: _Note, j: int, name_direct: bool) -> tuple[int, int | None]:
+        """After a head or a name: a name (after a head), an age, an appearance phrase."""
+        low, n = note.low, len(note.low)
+        years: int | None = None
+        if name_direct and j < n:
+            for cue in self._name_cues:
+                if tuple(low[j : j + len(cue)]) == cue:
+                    end = self._name(note, j + len(cue))
+                    if end is not None:
+                        j = end
+                    break
+            else:
+                # "a man Connor": only a listed name (a capitalised word may be anything).
+                end = self._name(note, j, listed_only=True)
+                if end is not None:
+                    j = end
+        while j < n:
+            age = self._age_after(note, j)
+            if age is not None:
+                j, years = age
+                continue
+            if low[j] == "of" and j + 1 < n:
+                k = j + 1
+                while k < n and (step := self._modifier(low, k)) is not None:
+                    k = step
+                if k > j + 1 and k < n and low[k] in self._appearance:
+                    j = k + 1  # "of Asian appearance"
+                    continue
+            break
+        return j, years
+
+    def _age_after(self, note: _Note, j: int) -> tuple[int, int] | None:
+        """ "aged 71", "(45)", "54F", "34yo", "approx 30", "in his 40s", "in her late 70s"."""
+        low = note.low
+        n = len(low)
+        token = low[j]
+        sexed = _AGE_TOKEN.match(token)
+        if sexed is not None:
+            return j + 1, int(sexed.group(1))
+        if _NUMBER.match(token) and j + 1 < n and note.age_and_sex(j, self._sex_letters):
+            return j + 2, int(token)
+        if token == "(" and j + 2 < n and _NUMBER.match(low[j + 1]) and low[j + 2] == ")":
+            return j + 3, int(low[j + 1])
+        if token in self._approx:
+            k = j + 1
+            while k < n and low[k] in self._approx:
+                k += 1
+            if k < n and _NUMBER.match(low[k]):
+                end = k + 1
+                if end < n and low[end] in self._age_units:
+                    end += 1
+                return end, int(low[k])
+            return None
+        if token == "in" and j + 2 < n and low[j + 1] in ("his", "her", "their", "thier"):
+            k = j + 2
+            if low[k] in self._decade_qualifiers:
+                k += 1
+                if k < n and low[k] == "-":
+                    k += 1
+            if k < n and low[k] in self._decades:
+                return k + 1, _decade_years(low[k])
+        return None
+
+    def _name(self, note: _Note, j: int, listed_only: bool = False) -> int | None:
+        """End of a name of 1 to 3 words starting at ``j`` ("Tarquin", "Al-Hassan")."""
+        low, n = note.low, len(note.low)
+        end = j
+        words = 0
+        while end < n and words < MAX_NAME_TOKENS:
+            token = low[end]
+            if listed_only and token not in self.names:
+                break
+            if token not in self.names:
+                if not self.could_be_name(token):
+                    break
+                if note.capitals and not note.capitalised(end):
+                    break
+            end += 1
+            words += 1
+            # Initials and joined parts: "A.", "Al-Hassan".
+            if end + 1 < n and low[end] in _JOINERS and note.joined(end):
+                end += 1
+                words -= 1  # the joined part counts with the word before it
+        return end if words else None
+
+    def could_be_name(self, token: str) -> bool:
+        return token not in self._common and bool(_NAME_SHAPE.match(token))
+
+    def _neutral(self, note: _Note, span: Span) -> Span:
+        """An elderly description keeps "elder" only where the note makes age material."""
+        first, last, label = span
+        if label not in (ELDERLY, ELDERLY_PEOPLE):
+            return span
+        if self._material_first.isdisjoint(note.low):
+            return (first, last, PERSON if label == ELDERLY else PEOPLE)
+        low = note.low
+        for k, token in enumerate(low):
+            if token in self._material_first:
+                for phrase in self._material:
+                    if tuple(low[k : k + len(phrase)]) == phrase:
+                        return span
+        return (first, last, PERSON if label == ELDERLY else PEOPLE)
+
+
+class _Note:
+    """One note's tokens with the original casing at hand."""
+
+    __slots__ = ("capitals", "low", "text", "tokens")
+
+    def __init__(self, text: str, tokens: list[tuple[str, int]], low: list[str], capitals: bool):
+        self.text = text
+        self.tokens = tokens
+        self.low = low
+        self.capitals = capitals
+
+    def age_and_sex(self, k: int, letters: frozenset[str]) -> bool:
+        """Tokens ``k``, ``k + 1`` are an age and a capital sex letter written together
+        ("34M"; "200m" is a distance)."""
+        here, after = self.tokens[k], self.tokens[k + 1]
+        return (
+            after[0] in letters
+            and here[1] + len(here[0]) == after[1]
+            and self.text[after[1]].isupper()
+            and int(here[0]) <= MAX_AGE
+        )
+
+    def capitalised(self, k: int) -> bool:
+        """Written as a name is: a capital first, and not all capitals in a mixed-case note
+        ("STS" is an abbreviation)."""
+        start, length = self.tokens[k][1], len(self.tokens[k][0])
+        word = self.text[start : start + length]
+        return word[0].isupper() and (length == 1 or not word.isupper())
+
+    def joined(self, k: int) -> bool:
+        """Token ``k`` touches both neighbours (an infix hyphen or slash)."""
+        before, here, after = self.tokens[k - 1], self.tokens[k], self.tokens[k + 1]
+        return before[1] + len(before[0]) == here[1] and here[1] + len(here[0]) == after[1]
+
+    def sentence_start(self, k: int) -> bool:
+        if k == 0:
+            return True
+        previous = self.low[k - 1]
+        return previous in _SENTENCE_END or previous in ("-", ",") and k == 1
+
+
+def _label(kind: _Kind, child: bool, elderly: bool) -> str:
+    if child:
+        return CHILDREN if kind.plural else CHILD
+    if elderly:
+        return ELDERLY_PEOPLE if kind.plural else ELDERLY
+    return PEOPLE if kind.plural else PERSON
+
+
+def _age_label(years: int | None) -> str:
+    if years is None:
+        return PERSON
+    if years < ADULT_AGE:
+        return CHILD
+    return ELDERLY if years >= ELDERLY_AGE else PERSON
+
+
+def _decade_years(word: str) -> int:
+    match = _DECADE.match(word)
+    if match:
+        return int(match.group(1)) * 10
+    spelled = ("teens", "twenties", "thirties", "forties", "fifties", "sixties", "seventies")
+    if word in spelled:
+        return 10 * (spelled.index(word) + 1) + (3 if word == "teens" else 0)
+    return {"eighties": 80, "nineties": 90}.get(word, 40)
+
+
+def _has_capital(text: str) -> bool:
+    """Whether a mixed-case note has any capital letter (a name may be there)."""
+    return not text.islower()

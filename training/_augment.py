@@ -1,0 +1,83 @@
+"""Counterfactual data augmentation: training notes with their person descriptions swapped.
+
+The person step in ``model/_persons.py`` maps every description it finds to one neutral
+term, so a swap it sees cannot change a feature. What it misses (a word beside a span, a
+spelling no pattern knows) can still carry identity; swapping the descriptions of a share
+of training notes for others, labels unchanged, spreads whatever is left of them evenly
+over the labels, so the model has nothing to learn from it. Only adult descriptions are
+swapped: a child or an elderly person in a material context stays as written.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from dataclasses import dataclass
+
+from model import LEXICON_DIR, PEOPLE, PERSON, NoteAnalyser, normalise
+
+HEADS = ("man", "woman", "male", "female", "lad", "guy", "person", "bloke", "lady")
+PLURAL_HEADS = ("men", "women", "males", "females", "lads", "people")
+AGES = ("young", "middle-aged", "older", "20-year-old", "45yo", "aged 30")
+
+
+@dataclass
+class AugmentResult:
+    texts: list[str]
+    swapped: int  # notes whose descriptions were swapped
+
+
+def description(
+    modifiers: dict[str, list[str]], names: list[str], rng: random.Random, plural: bool
+) -> str:
+    """One random adult description built from the person lexicon's own words."""
+    words: list[str] = []
+    if rng.random() < 0.4:
+        words.append(rng.choice(AGES))
+    for group in ("ethnicity", "nationality", "religion"):
+        if rng.random() < 0.25:
+            word = rng.choice(modifiers[group])
+            words.append(word.title() if word.isalpha() else word)
+    words.append(rng.choice(PLURAL_HEADS if plural else HEADS))
+    text = " ".join(words)
+    if not plural and rng.random() < 0.3:
+        text += " called " + rng.choice(names).title()
+    article = "" if plural else ("an " if text[0].lower() in "aeiou" else "a ")
+    return article + text
+
+
+def swap_persons(
+    analyser: NoteAnalyser, texts: list[str], share: float, seed: int
+) -> AugmentResult:
+    """``texts`` with a ``share`` of them (chosen by ``seed``) given other adult descriptions."""
+    if share <= 0:
+        return AugmentResult(list(texts), 0)
+    rng = random.Random(seed)
+    raw = json.loads((LEXICON_DIR / "persons.json").read_text(encoding="utf-8"))
+    modifiers, names = raw["modifiers"], sorted(analyser.persons.names)
+    heads = {w for words in raw["heads"].values() for w in words}
+    out = list(texts)
+    swapped = 0
+    for k, text in enumerate(texts):
+        if rng.random() >= share:
+            continue
+        normalised = normalise(text)
+        tokens = [(t.text, t.idx) for t in analyser.nlp.tokenizer(normalised)]
+        spans = [s for s in analyser.persons.find(text, tokens) if s[2] in (PERSON, PEOPLE)]
+        if not spans:
+            continue
+        pieces, at = [], 0
+        for first, last, term in spans:
+            start = tokens[first][1]
+            end = tokens[last - 1][1] + len(tokens[last - 1][0])
+            original = {t for t, _ in tokens[first:last]}
+            if original & heads or any(t[:1].isdigit() for t in original):
+                new = description(modifiers, names, rng, term == PEOPLE)
+            else:  # a name, or a title and a name: another name
+                new = rng.choice(names).title()
+            pieces += [text[at:start], new]
+            at = end
+        pieces.append(text[at:])
+        out[k] = "".join(pieces)
+        swapped += 1
+    return AugmentResult(out, swapped)
