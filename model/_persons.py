@@ -30,6 +30,8 @@ from pathlib import Path
 
 from spacy.lang.en.stop_words import STOP_WORDS
 
+from ._spelling import english_words
+
 PERSON, PEOPLE = "<person>", "<people>"
 CHILD, CHILDREN = "<child>", "<children>"
 # Where age is material the span keeps "elder" (the stem of "elderly") beside the person.
@@ -103,6 +105,10 @@ class PersonFinder:
         self._appearance = frozenset(raw["appearance_nouns"])
         self._place_words = frozenset(raw["place_words"])
         self._compound_first = frozenset(raw["not_descriptions_after"])
+        self._head_phrases = [tuple(tokenize(p)) for p in raw.get("head_phrases", [])]
+        self._post = sorted(
+            (tuple(tokenize(p)) for p in raw.get("post_modifiers", [])), key=len, reverse=True
+        )
         self._material = [tuple(tokenize(p)) for p in raw["elderly_material"]]
         self._material_first = frozenset(p[0] for p in self._material if p)
         self.names = frozenset(identity["names"])
@@ -127,6 +133,7 @@ class PersonFinder:
             [
                 *self._phrases,
                 *self._head_kind,
+                *(phrase[0] for phrase in self._head_phrases if phrase),
                 *self._titles,
                 *self._roles,
                 *self._name_cue_first,
@@ -139,7 +146,8 @@ class PersonFinder:
         """Non-overlapping description spans, left to right. ``tokens`` are (normalised,
         lower-case token text, start offset) pairs; ``text`` is the original note."""
         low = [t for t, _ in tokens]
-        capitals = not text.isupper()  # an all-caps note says nothing by its casing
+        # An all-caps or all-lower-case note says nothing by its casing.
+        capitals = not text.isupper() and not text.islower()
         if self._triggers.isdisjoint(low) and not (capitals and _has_capital(text)):
             return []
         note = _Note(text, tokens, low, capitals)
@@ -187,6 +195,10 @@ class PersonFinder:
                 j += 1  # "white/british", "mixed-race"
         if j >= n:
             return None
+        for phrase in self._head_phrases:
+            if tuple(low[j : j + len(phrase)]) == phrase:
+                j += len(phrase) - 1  # "wheelchair user": its last word is the head
+                break
         kind = self._head_kind.get(low[j])
         if kind is not None and not mods and j > 0 and low[j - 1] in self._compound_first:
             return None  # "reporting person", "missing person": a role, not a description
@@ -328,6 +340,10 @@ class PersonFinder:
             if age is not None:
                 j, years = age
                 continue
+            post = next((p for p in self._post if tuple(low[j : j + len(p)]) == p), None)
+            if post is not None:
+                j += len(post)  # "in a hijab", "who uses a wheelchair"
+                continue
             if low[j] == "of" and j + 1 < n:
                 k = j + 1
                 while k < n and (step := self._modifier(low, k)) is not None:
@@ -384,6 +400,8 @@ class PersonFinder:
                     break
                 if note.capitals and not note.capitalised(end):
                     break
+                if not note.capitals and words and token in english_words():
+                    break  # casing cannot tell "CALLED GRZEGORZ SPRAYING": stop at English
             end += 1
             words += 1
             # Initials and joined parts: "A.", "Al-Hassan".
