@@ -132,6 +132,7 @@ class NoteAnalyser:
         self.persons = PersonFinder(
             lexicon_dir, self._tokens_of, _lexicon_words(lexicon_dir, self._tokens_of)
         )
+        self.persons.speller = self.lexicon.speller
         self.version = f"{self.lexicon.version}.{context['version']}.{self.persons.version}"
         self._term_cache: dict[str, Expansion] = {}
         # Sentence ends: the punctuation set of spaCy's sentencizer.
@@ -163,7 +164,8 @@ class NoteAnalyser:
         """A lexicon phrase processed exactly like note text."""
         normalised = normalise(phrase)
         tokens = [(t.text, t.idx) for t in self.nlp.tokenizer(normalised)]
-        return to_terms(tokens, self.lexicon).words
+        # Person words go through the person step as in a note ("a baby" is "<child>").
+        return to_terms(tokens, self.lexicon, persons=self.persons.find(phrase, tokens)).words
 
     def _normalise_phrases(self, phrases: list[str]) -> list[str]:
         out = {" ".join(self.phrase_terms(p)) for p in phrases}

@@ -72,9 +72,13 @@ class PersonFinder:
         raw = json.loads((directory / "persons.json").read_text(encoding="utf-8"))
         identity = json.loads((directory / "identity.json").read_text(encoding="utf-8"))
         self.version = raw["version"]
+        self.speller = None  # set by the analyser: a typing slip is never a name
         modifiers = {w for words in raw["modifiers"].values() for w in words}
         self._phrases: dict[str, list[tuple[str, ...]]] = {}
-        for phrase in [*modifiers, *raw["modifier_phrases"]]:
+        # A hyphenated modifier is also written spaced or joined ("light-skinned",
+        # "light skinned", "lightskinned").
+        spelled = [m.replace("-", sep) for m in modifiers if "-" in m for sep in (" ", "")]
+        for phrase in [*modifiers, *spelled, *raw["modifier_phrases"]]:
             tokens = tuple(tokenize(phrase))
             if tokens:
                 self._phrases.setdefault(tokens[0], []).append(tokens)
@@ -134,6 +138,7 @@ class PersonFinder:
                 *self._phrases,
                 *self._head_kind,
                 *(phrase[0] for phrase in self._head_phrases if phrase),
+                *self._reporting,
                 *self._titles,
                 *self._roles,
                 *self._name_cue_first,
@@ -159,6 +164,7 @@ class PersonFinder:
                 or self._titled(note, i)
                 or self._role_name(note, i)
                 or self._reporting_name(note, i)
+                or self._reported_name(note, i)
                 or self._bare_name(note, i)
             )
             if found is None:
@@ -193,6 +199,8 @@ class PersonFinder:
             mods += 1
             if j < n and low[j] in _JOINERS and j + 1 < n and note.joined(j):
                 j += 1  # "white/british", "mixed-race"
+            if j < n and low[j] in self._appearance:
+                j += 1  # "mixed-heritage", "mixed heritage", "dual heritage"
         if j >= n:
             return None
         for phrase in self._head_phrases:
@@ -278,6 +286,28 @@ class PersonFinder:
         if after > end:  # "Tarquin (45) has ..." : the age says it is a person
             return (i, after, _age_label(years))
         return None
+
+    def _reported_name(self, note: _Note, i: int) -> Span | None:
+        """REPORTING-VERB [:] NAME, the verb staying: "caller says Gwenllian is trapped".
+
+        The first word must not be an English word, so "says Rose" is left alone while
+        "says Oisin" is not; in a mixed-case note it must also be capitalised."""
+        if note.low[i] not in self._reporting:
+            return None
+        j = i + 1
+        if j < len(note.low) and note.low[j] in (":", ","):
+            j += 1
+        if j >= len(note.low) or note.low[j] in english_words() or self._slip(note.low[j]):
+            return None
+        end = self._name(note, j)
+        if end is None:
+            return None
+        end, years = self._after(note, end, name_direct=False)
+        return (j, end, _age_label(years))
+
+    def _slip(self, token: str) -> bool:
+        """A typing slip of a known word ("knfie") is not a name."""
+        return self.speller is not None and self.speller.correct(token) != token
 
     def _bare_name(self, note: _Note, i: int) -> Span | None:
         """A listed name anywhere, with the capitalised name words after it ("Connor Oyelaran")."""
