@@ -3,11 +3,43 @@
 from __future__ import annotations
 
 import numpy as np
+from spacy.lang.en.stop_words import STOP_WORDS
 
 from ._context import NoteAnalysis
 from ._features import FeatureSpace, feature_words
 from ._layout import BlockKind
 from ._results import Evidence
+from ._text import stem
+
+# Words that carry no reason a handler could act on ("her", "says", "caller says", "and is"):
+# they still count in the score, but a phrase made only of them is never shown as evidence.
+_REPORTING = (
+    "say",
+    "says",
+    "said",
+    "state",
+    "states",
+    "report",
+    "reports",
+    "reporting",
+    "caller",
+    "rp",
+)
+_NEUTRAL = (
+    "they",
+    "them",
+    "their",
+    "themself",
+    "person",
+    "people",
+    "<person>",
+    "<people>",
+    "<name>",
+    "0",
+)
+FUNCTION_TERMS = frozenset(
+    [*STOP_WORDS, *(stem(w) for w in STOP_WORDS), *_REPORTING, *map(stem, _REPORTING), *_NEUTRAL]
+)
 
 MAX_PHRASES = 5
 MAX_CONTEXT_CUES = 3
@@ -25,10 +57,16 @@ class EvidenceMapper:
         self.word_names = space.words.get_feature_names_out().tolist()
         self.word_context = [_context_of(name) for name in self.word_names]
         self.word_terms = [name.split(" ") for name in self.word_names]
+        self.word_shown = [
+            not all(_bare(term) in FUNCTION_TERMS or not term.isalnum() for term in terms)
+            for terms in self.word_terms
+        ]
         self.max_ngram = space.words.ngram_range[1]
         self.cue_of_column = {col: key for key, col in space.cue_column.items()}
         self.words = space.layout[BlockKind.WORDS]
         self.cues = space.layout[BlockKind.CUES]
+        self.can_show = np.ones(space.layout.width, dtype=bool)
+        self.can_show[self.words.start : self.words.stop] = self.word_shown
 
     def spans(
         self, analysis: NoteAnalysis, columns: set[int]
@@ -77,7 +115,7 @@ class EvidenceMapper:
         is_cue = cues.holds(columns)
         selected = {}
         for label, weights in contributions.items():
-            keep = (weights > MIN_SHARE) | is_cue
+            keep = ((weights > MIN_SHARE) & self.can_show[columns]) | is_cue
             selected[label] = (columns[keep].tolist(), weights[keep].tolist())
         spans = self.spans(analysis, {c for cols, _ in selected.values() for c in cols})
         terms = analysis.terms
@@ -117,6 +155,14 @@ class EvidenceMapper:
                     Evidence(label, start, end, text[start:end], round(weight, 4), True, context)
                 )
         return result
+
+
+def _bare(term: str) -> str:
+    """A feature term without its context prefix ("neg_weapon" -> "weapon")."""
+    for prefix in ("neg_", "hist_", "hyp_"):
+        if term.startswith(prefix):
+            return term[len(prefix) :]
+    return term
 
 
 def _context_of(feature_name: str) -> str:

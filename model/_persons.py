@@ -146,6 +146,9 @@ class PersonFinder:
             ]
         )
 
+        # Tokens a pattern can begin with (besides digits and sentence starts).
+        self._starts = self._triggers | {"a", "an"} | self._sex_codes
+
     # ------------------------------------------------------------------ public
     def find(self, text: str, tokens: list[tuple[str, int]]) -> list[Span]:
         """Non-overlapping description spans, left to right. ``tokens`` are (normalised,
@@ -158,7 +161,12 @@ class PersonFinder:
         note = _Note(text, tokens, low, capitals)
         spans: list[Span] = []
         i, n = 0, len(low)
+        starts = self._starts
         while i < n:
+            token = low[i]
+            if token not in starts and not token[:1].isdigit() and not note.sentence_start(i):
+                i += 1  # no pattern can begin here: skip it cheaply
+                continue
             found = (
                 self._description(note, i)
                 or self._titled(note, i)
@@ -426,7 +434,7 @@ class PersonFinder:
             if listed_only and token not in self.names:
                 break
             if token not in self.names:
-                if not self.could_be_name(token):
+                if not self.could_be_name(token) or self._slip(token):
                     break
                 if note.capitals and not note.capitalised(end):
                     break

@@ -21,6 +21,7 @@ from pathlib import Path
 
 from symspellpy import SymSpell, Verbosity
 
+CACHE_SIZE = 50_000
 MIN_LENGTH = 5  # shorter tokens are too often abbreviations or names to guess at
 _ENGLISH = "frequency_dictionary_en_82_765.txt"
 _WORD = re.compile(r"[a-z]+")
@@ -43,6 +44,7 @@ class Speller:
         for word, count in targets.items():
             self._symspell.create_dictionary_entry(word, count)
         self._known = known | frozenset(targets)
+        self._answers: dict[str, str] = {}  # unknown tokens repeat across notes
 
     @classmethod
     def load(cls, path: Path, extra_known: frozenset[str] = frozenset()) -> Speller | None:
@@ -60,6 +62,14 @@ class Speller:
         """The known word ``token`` was meant to be, or ``token`` itself."""
         if len(token) < MIN_LENGTH or token in self._known or not token.isalpha():
             return token
+        answer = self._answers.get(token)
+        if answer is None:
+            if len(self._answers) > CACHE_SIZE:
+                self._answers.clear()
+            answer = self._answers[token] = self._lookup(token)
+        return answer
+
+    def _lookup(self, token: str) -> str:
         found = self._symspell.lookup(token, Verbosity.CLOSEST, max_edit_distance=1)
         if not found:
             return token
@@ -84,6 +94,9 @@ def _lexicon_words(lexicon_dir: Path) -> set[str]:
     abbreviations = json.loads((lexicon_dir / "abbreviations.json").read_text(encoding="utf-8"))
     for expansion in abbreviations["expansions"].values():
         words.update(_WORD.findall(expansion))
+    identity = json.loads((lexicon_dir / "identity.json").read_text(encoding="utf-8"))
+    for word, neutral in identity["neutral"].items():
+        words.update(_WORD.findall(f"{word} {neutral}"))
     return words
 
 

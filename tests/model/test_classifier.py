@@ -150,3 +150,45 @@ def test_direct_tfidf_rows_match_scikit_learn(classifier):
     np.testing.assert_allclose(
         ours[:, char_columns.start : char_columns.stop], chars.toarray(), atol=1e-6
     )
+
+
+FILLER = {
+    "her",
+    "his",
+    "he",
+    "she",
+    "says",
+    "said",
+    "states",
+    "in",
+    "caller",
+    "and",
+    "is",
+    "'s",
+    "the",
+    "a",
+    "rp",
+    "reports",
+    "they",
+    "them",
+    "to",
+    "at",
+    "of",
+    "on",
+    "with",
+    "has",
+}
+
+
+def test_evidence_shows_only_content_bearing_phrases(classifier):
+    notes = [
+        "caller says her brother is on the bridge rail and says he will jump",
+        "RP states male w/ knife in the street, he is shouting at her",
+        "she says her ex has hit her and is outside the door with a bat",
+        "caller's son says he has taken all his tablets and is drowsy",
+    ]
+    shown = [e.text for result in classifier.classify_many(notes) for e in result.evidence]
+    assert shown, "a note with clear signals shows evidence"
+    for text in shown:
+        words = text.lower().replace("'", " '").split()
+        assert not all(w in FILLER for w in words), text
