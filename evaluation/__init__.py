@@ -22,7 +22,7 @@ from ._fairness import BUNDLED as BUNDLED_COUNTERFACTUALS
 from ._gates import FAIRNESS_SCOPE, Gate, GateError, check_gates, parse_gate
 from ._gates import OPERATORS as GATE_OPERATORS
 from ._metrics import all_label_metrics, label_metrics
-from ._slices import LENGTH_COLUMN, categorical_columns
+from ._slices import LENGTH_COLUMN, MAX_CATEGORIES, categorical_columns
 from ._stats import describe
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "FAIRNESS_SCOPE",
     "GATE_OPERATORS",
     "LENGTH_COLUMN",
+    "MAX_CATEGORIES",
     "THRESHOLD_FREE",
     "TOLERANCE",
     "Bootstrap",

@@ -262,7 +262,7 @@ class PersonFinder:
         j = i + 1
         if j < len(note.low) and note.low[j] == ".":
             j += 1
-        end = self._name(note, j)
+        end = self._name(note, j, cued=True)
         if end is None:
             return None
         end, years = self._after(note, end, name_direct=False)
@@ -364,7 +364,7 @@ class PersonFinder:
         if name_direct and j < n:
             for cue in self._name_cues:
                 if tuple(low[j : j + len(cue)]) == cue:
-                    end = self._name(note, j + len(cue))
+                    end = self._name(note, j + len(cue), cued=True)
                     if end is not None:
                         j = end
                     break
@@ -424,7 +424,9 @@ class PersonFinder:
                 return k + 1, _decade_years(low[k])
         return None
 
-    def _name(self, note: _Note, j: int, listed_only: bool = False) -> int | None:
+    def _name(
+        self, note: _Note, j: int, listed_only: bool = False, cued: bool = False
+    ) -> int | None:
         """End of a name of 1 to 3 words starting at ``j`` ("Tarquin", "Al-Hassan")."""
         low, n = note.low, len(note.low)
         end = j
@@ -434,8 +436,8 @@ class PersonFinder:
             if listed_only and token not in self.names:
                 break
             if token not in self.names:
-                if not self.could_be_name(token) or self._slip(token):
-                    break
+                if not self.could_be_name(token) or (not cued and self._slip(token)):
+                    break  # after "called" or a title a name may look like a slip
                 if note.capitals and not note.capitalised(end):
                     break
                 if not note.capitals and words and token in english_words():

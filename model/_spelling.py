@@ -25,6 +25,7 @@ CACHE_SIZE = 50_000
 MIN_LENGTH = 5  # shorter tokens are too often abbreviations or names to guess at
 _ENGLISH = "frequency_dictionary_en_82_765.txt"
 _WORD = re.compile(r"[a-z]+")
+_CASED_WORD = re.compile(r"[A-Za-z]+")
 LEXICON_BOOST = 1_000_000  # between equally close words, the one the lexicon knows wins
 
 
@@ -107,10 +108,20 @@ def write_spelling_list(texts: Iterable[str], lexicon_dir: Path) -> int:
     are not English words, so they never become targets) and every lexicon word.
     """
     counts: Counter[str] = Counter()
+    capitalised: Counter[str] = Counter()  # inside a mixed-case note, not first in it
+    lowered: Counter[str] = Counter()
     for text in texts:
         counts.update(_WORD.findall(text.lower()))
+        if text.isupper() or text.islower():
+            continue
+        for word in _CASED_WORD.findall(text)[1:]:
+            (capitalised if word[0].isupper() else lowered)[word.lower()] += 1
     english = english_words()
-    targets = {w: c for w, c in counts.items() if c >= 2 and w in english}
+    # A word written capitalised in most of its uses is a name ("Darius"): never a target,
+    # or an unseen name one letter away ("Dariusz") would be "corrected" into it.
+    targets = {
+        w: c for w, c in counts.items() if c >= 2 and w in english and capitalised[w] <= lowered[w]
+    }
     for word in _lexicon_words(lexicon_dir):
         targets[word] = targets.get(word, 0) + LEXICON_BOOST
     lines = [f"{w} {c}" for w, c in sorted(targets.items()) if len(w) >= MIN_LENGTH - 1]

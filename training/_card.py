@@ -58,6 +58,19 @@ def model_card(manifest: dict) -> str:
             for name, digest in manifest.get("data_files", {}).items()
         ),
     ]
+    behaviour = manifest.get("behaviour")
+    if behaviour:
+        rows = "\n".join(
+            f"| `{g['gate']}` | {g['measured']:.3f} | {'yes' if g['passed'] else '**no**'} |"
+            for g in behaviour["gates"]
+            if g["measured"] is not None
+        )
+        sections += [
+            "## Behaviour suite",
+            f"`rightcall behave` (seed {behaviour['seed']}, {behaviour['cases']:,} cases) "
+            "against the targets of issues 13 and 14 (docs/behaviour.md):\n\n"
+            "| gate (target) | measured | met |\n|---|---|---|\n" + rows,
+        ]
     for split in ("dev", "test"):
         if split in metrics:
             sections += [f"## Metrics on the {split} split", _metrics_table(metrics[split])]

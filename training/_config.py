@@ -69,6 +69,8 @@ class TrainConfig(_Strict):
     features: FeatureConfig = FeatureConfig()
     model: ModelConfig = ModelConfig()
     augmentation: AugmentationConfig = AugmentationConfig()
+    # Run the behaviour suite on the fitted model and put its figures in the model card.
+    behaviour_suite: bool = True
     thresholds: dict[str, ThresholdPolicy]
 
     @model_validator(mode="after")

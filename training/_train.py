@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from evaluation import all_label_metrics
+from evaluation.behaviour import summary as behaviour_summary
 from model import LABELS, Classifier, NoteAnalyser, point_latest, write_artefact
 from notefiles import ColumnMapping, NoteSet, load_notes
 
@@ -122,6 +123,12 @@ def train(
         progress("measuring on test")
         test_probs = provisional.probabilities(test_set.texts)
         metrics["test"] = all_label_metrics(test_set.labels, test_probs, thresholds)
+    progress("running the behaviour suite")
+    behaviour = (
+        behaviour_summary(Classifier(analyser, space, estimators, thresholds))
+        if config.behaviour_suite
+        else None
+    )
     progress("writing artefact")
     out_dir.mkdir(parents=True, exist_ok=True)
     version = new_version(out_dir)
@@ -137,6 +144,7 @@ def train(
             **augmentation.model_dump(),
             "person_swapped_notes": augmented.swapped,
         },
+        "behaviour": behaviour,
         "git_commit": _git_commit(),
         "metrics": metrics,
     }
