@@ -186,7 +186,9 @@ def open_page(browser) -> Iterator[Callable]:
     contexts = []
     watches: list[tuple[Watch, str]] = []
 
-    def opener(server: Server, width: int = 1280, height: int = 720, **context_options):
+    def opener(
+        server: Server, width: int = 1280, height: int = 720, path: str = "/", **context_options
+    ):
         context = browser.new_context(
             viewport={"width": width, "height": height}, **context_options
         )
@@ -212,7 +214,7 @@ def open_page(browser) -> Iterator[Callable]:
 
         page.on("response", on_response)
         page.watch = watch
-        page.goto(server.base + "/")
+        page.goto(server.base + path)
         return page
 
     yield opener
@@ -697,5 +699,19 @@ def test_page_headers_and_assets_are_local(servers):
             assert "http://" not in body and "https://" not in body, asset
         classified = client.post("/v1/classify", json={"text": NOTE})
         assert classified.headers["cache-control"] == "no-store"
-        # Swagger UI keeps working: the page's policy is not put on /docs.
-        assert "content-security-policy" not in client.get("/docs").headers
+        # The API docs have a strict policy of their own (tested in a browser below).
+        docs_policy = client.get("/docs").headers["content-security-policy"]
+        assert "default-src 'none'" in docs_policy and "unsafe-eval" not in docs_policy
+        assert "http" not in docs_policy
+
+
+def test_api_docs_render_with_no_request_outside_the_server(open_page, servers):
+    """Offline control rooms: Swagger UI comes from this server, under its own CSP.
+
+    ``open_page`` fails the test on any request to another host or any CSP violation."""
+    page = open_page(servers.local, path="/docs")
+    expect(page.locator(".swagger-ui .opblock-summary-path").first).to_be_visible()
+    assert "/v1/classify" in page.content()
+    urls = page.watch.urls
+    assert any("/docs-assets/" in url for url in urls), urls
+    assert any(url.endswith("/openapi.json") for url in urls), urls
