@@ -20,6 +20,8 @@ LabelCol = Annotated[
     typer.Option("--label-col", help="LABEL=COLUMN, e.g. mental_health=MH_FLAG (repeatable)."),
 ]
 DEFAULT_MODELS = Path("models")
+# The checkout's models/ folder (this package sits at the project root), whatever the cwd.
+PROJECT_MODELS = Path(__file__).resolve().parent.parent / "models"
 
 
 def fail(message: str, code: int = 1) -> NoReturn:

@@ -15,6 +15,7 @@ from model import LABEL_TITLES, LABELS, ROUTES
 
 from ._evaluate import Evaluation
 from ._plots import precision_recall, reliability_diagram, score_histogram
+from ._slices import why_not_categorical
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 REPORT_FILE = "report.html"
@@ -106,6 +107,16 @@ def _plots(evaluation: Evaluation, other: Evaluation | None) -> dict[str, dict[s
     return plots
 
 
+def unsliced_columns(evaluation: Evaluation) -> dict[str, str]:
+    """Columns of the file that got no slices, each with the reason (never a value)."""
+    sliced = evaluation.figures["slices"]
+    return {
+        column: why_not_categorical(values) or "not chosen for slicing"
+        for column, values in evaluation.notes.extra.items()
+        if column not in sliced
+    }
+
+
 def render_report(evaluation: Evaluation, other: Evaluation | None = None) -> str:
     """The report as one HTML string (``other`` adds its curves when comparing)."""
     template = _environment().get_template("report.html.j2")
@@ -115,6 +126,7 @@ def render_report(evaluation: Evaluation, other: Evaluation | None = None) -> st
         titles=LABEL_TITLES,
         routes=ROUTES,
         plots=_plots(evaluation, other),
+        unsliced=unsliced_columns(evaluation),
         has_prevalence=any(s["prevalence"] for s in evaluation.figures["labels"].values()),
     )
 

@@ -37,16 +37,27 @@ def _keys(value: object) -> list[str]:
     return [str(value)]
 
 
-def is_categorical(values: list) -> bool:
+def why_not_categorical(values: list) -> str | None:
+    """Why a column gets no slices (for the report), or None when it is categorical."""
     present = [v for v in values if v is not None]
     if not present:
-        return False
+        return "no values"
     for value in present:
         items = value if isinstance(value, list | tuple) else [value]
         if not all(_scalar(item) for item in items):
-            return False
+            return f"free text, numbers or values over {MAX_VALUE_CHARS} characters"
     distinct = {key for value in present for key in _keys(value)}
-    return 2 <= len(distinct) <= MAX_CATEGORIES and len(distinct) < 0.5 * len(present)
+    if len(distinct) < 2:
+        return "one value in every note, so nothing to compare"
+    if len(distinct) > MAX_CATEGORIES:
+        return f"{len(distinct)} distinct values (more than {MAX_CATEGORIES})"
+    if len(distinct) >= 0.5 * len(present):
+        return f"{len(distinct)} distinct values for {len(present)} notes (too few notes each)"
+    return None
+
+
+def is_categorical(values: list) -> bool:
+    return why_not_categorical(values) is None
 
 
 def categorical_columns(extra: dict[str, list]) -> list[str]:

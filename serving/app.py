@@ -25,7 +25,7 @@ from .holder import ModelHolder, ReloadError
 from .logs import log_event
 from .middleware import RequestContext
 from .recent import RecentNotes
-from .routes import admin, classify, feedback, health, manifest, metrics, page
+from .routes import admin, classify, docs, feedback, health, manifest, metrics, page
 from .schemas import document_limits
 from .security import check_bind
 from .settings import Settings
@@ -101,6 +101,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version=metadata.version("rightcall"),
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served by routes/docs.py from local assets
+        redoc_url=None,  # ReDoc fetches its logo from outside: not served
     )
     app.state.settings = settings
     app.state.metrics = registry
@@ -112,9 +114,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         RequestContext, metrics=registry, max_body_bytes=settings.max_body_bytes, holder=holder
     )
     app.add_middleware(SecurityHeaders)  # outermost: also on the JSON 500 of RequestContext
-    for module in (classify, manifest, feedback, admin, health, metrics, page):
+    for module in (classify, manifest, feedback, admin, health, metrics, page, docs):
         app.include_router(module.router)
     app.mount("/static", StaticFiles(directory=page.STATIC_DIR, check_dir=False), name="static")
+    app.mount(docs.ASSETS_URL, StaticFiles(directory=docs.ASSETS_DIR), name="docs-assets")
     app.openapi = with_limits(app, settings)
     return app
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from pydantic import BaseModel
 from starlette.exceptions import HTTPException
 
 MAX_ERRORS_SHOWN = 5
@@ -56,6 +57,33 @@ def describe_validation(errors: list[dict]) -> tuple[int, str]:
     return 422, "; ".join(parts)
 
 
+def body_model_of(request: Request) -> type[BaseModel] | None:
+    """The pydantic model the matched route reads its JSON body into, if any."""
+    body_field = getattr(request.scope.get("route"), "body_field", None)
+    annotation = getattr(getattr(body_field, "field_info", None), "annotation", None)
+    return (
+        annotation if isinstance(annotation, type) and issubclass(annotation, BaseModel) else None
+    )
+
+
+def describe_missing_body(model: type[BaseModel] | None) -> str:
+    """Say which fields an empty (or ``null``) body should have held, e.g. ``text``."""
+    message = "the request body is empty: send a JSON object"
+    if model is None:
+        return message
+    required = [name for name, field in model.model_fields.items() if field.is_required()]
+    optional = [name for name in model.model_fields if name not in required]
+    if required:
+        message += " with " + ", ".join(f'"{name}"' for name in required)
+    if optional:
+        message += " (optional: " + ", ".join(f'"{name}"' for name in optional) + ")"
+    return message
+
+
+def is_missing_body(error: dict) -> bool:
+    return tuple(error.get("loc", ())) == ("body",) and error.get("input") is None
+
+
 async def on_validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
     errors = list(exc.errors())
     body_errors = [e for e in errors if e.get("loc", ("",))[0] == "body"]
@@ -69,6 +97,10 @@ async def on_validation_error(request: Request, exc: RequestValidationError) -> 
     ):
         return error_response(
             415, "send the body as JSON with Content-Type: application/json", request_id_of(request)
+        )
+    if any(is_missing_body(e) for e in body_errors):
+        return error_response(
+            422, describe_missing_body(body_model_of(request)), request_id_of(request)
         )
     status, message = describe_validation(errors)
     return error_response(status, message, request_id_of(request))

@@ -3,7 +3,8 @@
 The page's Content-Security-Policy allows scripts, styles, images and requests from this
 server only, and no inline script: even if a note's text were ever inserted as HTML, it
 could not run. API answers hold note-derived data, so no cache may keep them. ``/docs``
-(Swagger UI, which loads its own assets) is left without the page's policy.
+sets a policy of its own (``docs_policy``): this server only, with the inline styles
+Swagger UI needs and the hash of its one inline script.
 """
 
 from __future__ import annotations
@@ -15,6 +16,16 @@ PAGE_POLICY = (
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; "
     "img-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
+
+
+def docs_policy(script_hashes: list[str]) -> str:
+    """The API docs' policy: nothing from outside this server, inline scripts by hash only."""
+    scripts = " ".join(["'self'", *script_hashes])
+    return (
+        f"default-src 'none'; script-src {scripts}; style-src 'self' 'unsafe-inline'; "
+        "img-src 'self' data:; font-src 'self'; connect-src 'self'; base-uri 'none'; "
+        "form-action 'self'; frame-ancestors 'none'"
+    )
 
 
 def is_page(path: str) -> bool:

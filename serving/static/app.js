@@ -20,6 +20,7 @@
     "no-signal": "No signal",
   };
   const MAX_CHANGES = 4;
+  const BIG_MOVE = 0.25;  // a move this large is news even when no threshold is crossed
   const CLAUSE_BREAK = /[.;:!?,\n]/;
 
   const $ = (id) => document.getElementById(id);
@@ -32,7 +33,8 @@
     changes: $("changes"), changesLatest: $("changes-latest"),
     view: $("note-view"), cues: $("cues"), live: $("live-summary"),
     fbForm: $("feedback-form"), fbRoute: $("fb-route"), fbComment: $("fb-comment"),
-    fbSend: $("fb-send"), fbMessage: $("fb-message"),
+    fbSend: $("fb-send"), fbMessage: $("fb-message"), offline: $("offline-banner"),
+    offlineText: $("offline-text"),
   };
 
   const state = {
@@ -53,8 +55,11 @@
     return `${Math.round(p * 100)}%`;
   }
 
+  /** HH:MM:SS on the 24-hour clock, whatever the browser's locale (control rooms log 24-hour). */
   function clock() {
-    return new Date().toLocaleTimeString([], {hour: "2-digit", minute: "2-digit", second: "2-digit"});
+    const now = new Date();
+    return [now.getHours(), now.getMinutes(), now.getSeconds()]
+      .map((part) => String(part).padStart(2, "0")).join(":");
   }
 
   function node(tag, className, text) {
@@ -156,10 +161,12 @@
       }
     } catch {
       el.version.textContent = "model: server unreachable";
+      showOffline("Cannot reach the rightcall server.");
     }
   }
 
   function showVersion(version) {
+    hideOffline();
     el.version.textContent = `model ${version}`;
   }
 
@@ -191,6 +198,7 @@
     } catch (error) {
       if (mine !== state.seq || controller.signal.aborted) return null;
       setStale("Cannot reach the rightcall server: the signals shown are out of date.");
+      showOffline("Cannot reach the rightcall server: the signals shown are out of date.");
       return null;
     }
     if (mine !== state.seq) return null;  // a newer request was sent: this answer is stale
@@ -209,6 +217,18 @@
   function setStale(message) {
     setStatus(message, "error");
     document.body.classList.add("stale");
+  }
+
+  /** The banner across the top: the server is unreachable, until an answer comes back. */
+  function showOffline(message) {
+    el.offlineText.textContent = message;
+    el.offline.hidden = false;
+    document.body.classList.add("offline");
+  }
+
+  function hideOffline() {
+    el.offline.hidden = true;
+    document.body.classList.remove("offline");
   }
 
   function clearResult() {
@@ -374,6 +394,14 @@
         events.push({label, up: true, text: `${TITLES[label]} now FLAGGED (${pct(now.labels[label].probability)})`});
       } else if (was && !is) {
         events.push({label, up: false, text: `${TITLES[label]} no longer flagged (${pct(now.labels[label].probability)})`});
+      } else if (before) {
+        const from = before.labels[label].probability;
+        const to = now.labels[label].probability;
+        if (Math.abs(to - from) >= BIG_MOVE) {
+          const verb = to > from ? "rose" : "fell";
+          const still = is ? "still flagged" : "still below threshold";
+          events.push({label, up: to > from, text: `${TITLES[label]} ${verb} ${pct(from)} → ${pct(to)} (${still})`});
+        }
       }
     }
     if (before && before.route.suggestion !== now.route.suggestion) {
@@ -383,7 +411,7 @@
     }
     for (const old of el.changes.querySelectorAll("li.fresh")) old.classList.remove("fresh");
     if (!events.length) {
-      el.changesLatest.textContent = "Last update: no signal crossed its threshold.";
+      el.changesLatest.textContent = "Last update: no signal crossed its threshold or moved far.";
       return;
     }
     el.changesLatest.textContent = "Newest first; bold entries came with the last update.";

@@ -122,6 +122,16 @@ def test_json_holds_every_section(full_run, eval_file):
     assert [g["passed"] for g in figures["gates"]] == [True, True]
 
 
+def test_report_says_why_a_column_has_no_slices(full_run):
+    result, out = full_run
+    assert result.exit_code == 0, result.output
+    html = (out / "report" / "report.html").read_text(encoding="utf-8")
+    section = html.split("Columns not sliced", 1)[1].split("<h2>", 1)[0]
+    assert "<b>split</b>: one value in every note" in section  # every note is "test"
+    assert "<b>group</b>: " in section and "distinct values" in section
+    assert "<b>style</b>" not in section and "<b>hard</b>" not in section
+
+
 def test_report_is_self_contained_and_escapes_note_text(full_run):
     result, out = full_run
     assert result.exit_code == 0, result.output

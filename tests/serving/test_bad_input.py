@@ -74,6 +74,28 @@ def test_bad_note_inside_a_batch_is_refused_cleanly(local_client, case):
     assert "notes.1" in error["error"]
 
 
+@pytest.mark.parametrize(
+    ("path", "field"),
+    [("/v1/classify", "text"), ("/v1/classify/batch", "notes"), ("/v1/feedback", "labels")],
+)
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [(b"", "application/json"), (b"", None), (b"null", "application/json")],
+    ids=["empty", "empty without content type", "null"],
+)
+def test_missing_body_names_the_field_to_send(local_client, path, field, body, content_type):
+    error = assert_error(post_raw(local_client, path, body, content_type), 422)
+    assert "body is empty" in error["error"]
+    assert f'"{field}"' in error["error"]
+
+
+def test_missing_classify_body_names_text_and_the_optional_call_id(local_client):
+    error = assert_error(post_raw(local_client, "/v1/classify", b""), 422)
+    assert error["error"] == (
+        'the request body is empty: send a JSON object with "text" (optional: "call_id")'
+    )
+
+
 BAD_BATCH = {
     "257 notes": as_json({"notes": [{"text": NOTE}] * 257}),
     "no notes": as_json({"notes": []}),

@@ -186,8 +186,12 @@ def open_page(browser) -> Iterator[Callable]:
     contexts = []
     watches: list[tuple[Watch, str]] = []
 
-    def opener(server: Server, width: int = 1280, height: int = 720):
-        context = browser.new_context(viewport={"width": width, "height": height})
+    def opener(
+        server: Server, width: int = 1280, height: int = 720, path: str = "/", **context_options
+    ):
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, **context_options
+        )
         contexts.append(context)
         page = context.new_page()
         watch = Watch()
@@ -210,7 +214,7 @@ def open_page(browser) -> Iterator[Callable]:
 
         page.on("response", on_response)
         page.watch = watch
-        page.goto(server.base + "/")
+        page.goto(server.base + path)
         return page
 
     yield opener
@@ -423,12 +427,61 @@ def test_what_changed_calls_out_a_label_crossing_its_threshold(open_page, server
     expect(called_out).to_have_count(1)
     if not page.locator("#changes li.fresh").count():
         expect(page.locator("#changes-latest")).to_have_text(
-            "Last update: no signal crossed its threshold."
+            "Last update: no signal crossed its threshold or moved far."
         )
     # ...and falling back below the threshold is called out too.
     page.locator("#note").fill(BENIGN)
     wait_drawn(page)
     expect(page.locator("#changes li").first).to_contain_text("Threat to life no longer flagged")
+
+
+def shown_percent(probability: float) -> str:
+    """The page's wording (app.js pct)."""
+    if probability < 0.005:
+        return "<1%"
+    if probability > 0.995:
+        return ">99%"
+    return f"{round(probability * 100)}%"
+
+
+def test_what_changed_reports_a_large_move_that_crosses_no_threshold(open_page, servers):
+    page = open_page(servers.local)
+    page.locator("#note").fill("caller says her husband hit her")
+    before = drawn_answer(page)["labels"]
+    page.locator("#note").fill("caller says her husband hit her and is now strangling her")
+    after = drawn_answer(page)["labels"]
+    fresh = page.locator("#changes li.fresh .change-text").all_text_contents()
+    big_moves = 0
+    for label, title in (
+        ("threat_to_life", "Threat to life"),
+        ("crime", "Crime"),
+        ("mental_health", "Mental health"),
+    ):
+        was, now = before[label], after[label]
+        moved = abs(now["probability"] - was["probability"]) >= 0.25
+        if was["flagged"] != now["flagged"] or not moved:
+            assert not [
+                t for t in fresh if t.startswith(f"{title} rose") or t.startswith(f"{title} fell")
+            ]
+            continue
+        big_moves += 1
+        verb = "rose" if now["probability"] > was["probability"] else "fell"
+        still = "still flagged" if now["flagged"] else "still below threshold"
+        expected = (
+            f"{title} {verb} {shown_percent(was['probability'])} → "
+            f"{shown_percent(now['probability'])} ({still})"
+        )
+        assert expected in fresh, (expected, fresh)
+    assert big_moves, f"the notes no longer move a flagged score far: {before} -> {after}"
+
+
+def test_times_are_on_the_24_hour_clock_in_any_locale(open_page, servers):
+    page = open_page(servers.local, locale="en-US")
+    page.clock.set_fixed_time("2026-03-01T15:04:05")
+    page.locator("#note").fill(NOTE)
+    wait_drawn(page)
+    expect(page.locator("#status")).to_have_text("Updated 15:04:05")
+    expect(page.locator("#changes li time").first).to_have_text("15:04:05")
 
 
 def read_feedback(database: Path) -> list[dict]:
@@ -476,11 +529,21 @@ def test_feedback_failures_are_said_clearly(open_page, servers):
     expect(message).to_have_attribute("data-kind", "error")
     assert page.locator("#fb-threat_to_life").is_checked()  # the judgement is kept
 
-    # The server goes away: both the signals and the feedback say so.
+    # The server goes away: a banner across the top, the signals and the feedback say so.
+    banner = page.locator("#offline-banner")
+    expect(banner).to_be_hidden()
     server.stop()
     type_slowly(page, " now")
     expect(page.locator("#status")).to_have_text(re.compile(r"^Cannot reach the rightcall server"))
     expect(page.locator("body")).to_have_class(re.compile(r"\bstale\b"))
+    expect(banner).to_be_visible()
+    expect(banner).to_have_attribute("role", "alert")
+    expect(banner).to_contain_text("OFFLINE Cannot reach the rightcall server")
+    box = banner.bounding_box()
+    assert box["y"] < 10 and box["width"] >= 0.9 * 1280, box  # across the top of the page
+    assert banner.evaluate("b => getComputedStyle(b).fontWeight") == "700"
+    page.mouse.wheel(0, 2000)  # sticky: still in view after scrolling
+    assert banner.bounding_box()["y"] < 10
     page.locator("#fb-send").click()
     expect(message).to_have_text(re.compile(r"^Not sent: the note could not be classified"))
 
@@ -636,5 +699,19 @@ def test_page_headers_and_assets_are_local(servers):
             assert "http://" not in body and "https://" not in body, asset
         classified = client.post("/v1/classify", json={"text": NOTE})
         assert classified.headers["cache-control"] == "no-store"
-        # Swagger UI keeps working: the page's policy is not put on /docs.
-        assert "content-security-policy" not in client.get("/docs").headers
+        # The API docs have a strict policy of their own (tested in a browser below).
+        docs_policy = client.get("/docs").headers["content-security-policy"]
+        assert "default-src 'none'" in docs_policy and "unsafe-eval" not in docs_policy
+        assert "http" not in docs_policy
+
+
+def test_api_docs_render_with_no_request_outside_the_server(open_page, servers):
+    """Offline control rooms: Swagger UI comes from this server, under its own CSP.
+
+    ``open_page`` fails the test on any request to another host or any CSP violation."""
+    page = open_page(servers.local, path="/docs")
+    expect(page.locator(".swagger-ui .opblock-summary-path").first).to_be_visible()
+    assert "/v1/classify" in page.content()
+    urls = page.watch.urls
+    assert any("/docs-assets/" in url for url in urls), urls
+    assert any(url.endswith("/openapi.json") for url in urls), urls
