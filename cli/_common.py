@@ -2,16 +2,67 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, NoReturn
 
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.progress import Progress
 
 from model import ArtefactError, load
 
 console = Console()
+
+
+class LineProgress:
+    """Progress as plain lines, for logs and CI where no terminal redraws a bar: a line
+    when the step changes, and one at every tenth of the work."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.total = 0
+        self.completed = 0
+        self.description = ""
+        self._shown = -1
+
+    def __enter__(self) -> LineProgress:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+    def add_task(self, description: str, total: int) -> int:
+        self.description, self.total = description, total
+        return 0
+
+    def update(self, task: int, description: str | None = None, completed: int | None = None):
+        if completed is not None:
+            self.completed = completed
+        if description is not None and description != self.description:
+            self.description = description
+            self._line()
+
+    def advance(self, task: int, amount: int) -> None:
+        self.completed += amount
+        tenth = int(10 * self.completed / self.total) if self.total else 10
+        if tenth > self._shown:
+            self._shown = tenth
+            self._line()
+
+    def _line(self) -> None:
+        stamp = datetime.now().strftime("%H:%M:%S")
+        done = f" {self.completed}/{self.total}" if self.total else ""
+        console.print(f"[{stamp}] {self.label}: {self.description}{done}", highlight=False)
+
+
+def progress_bar(label: str, *columns, **options):
+    """A rich progress bar on a terminal, plain progress lines anywhere else."""
+    if console.is_terminal:
+        return Progress(*columns, console=console, **options)
+    return LineProgress(label)
+
 
 TextCol = Annotated[str | None, typer.Option("--text-col", help="Column holding the note text.")]
 IdCol = Annotated[str | None, typer.Option("--id-col", help="Column holding the note id.")]

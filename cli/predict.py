@@ -11,20 +11,11 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from model import ClassifyResult
+from model import ClassifyResult, percent
 
 from ._common import PROJECT_MODELS, console, fail, load_model
 
 STDIN = "-"
-
-
-def percent(probability: float) -> str:
-    """As the page and the API's route reasons show it: never a flat 0% or 100%."""
-    if probability >= 0.995:
-        return ">99%"
-    if probability < 0.005:
-        return "<1%"
-    return f"{probability:.0%}"
 
 
 def default_model() -> Path:

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 
 from notefiles import DataError
 from scoring import score_file, validate_unlabelled
@@ -19,6 +19,7 @@ from ._common import (
     fail,
     load_model,
     mapping_from,
+    progress_bar,
     report_problems,
 )
 
@@ -48,12 +49,12 @@ def score_command(
     except DataError as error:
         report_problems(error.problems, 50)
         fail(f"{len(error.problems)} problem(s) in {source}; nothing written")
-    with Progress(
+    with progress_bar(
+        f"score ({engine})",
         TextColumn(f"scoring ({engine})"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
     ) as bar:
         task = bar.add_task("scoring", total=total)
         try:

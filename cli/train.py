@@ -6,14 +6,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from model import LABELS
 from notefiles import DataError
 from training import DEFAULT_CONFIG, ConfigError, load_config, train
 
-from ._common import DEFAULT_MODELS, IdCol, LabelCol, TextCol, console, fail, mapping_from
+from ._common import (
+    DEFAULT_MODELS,
+    IdCol,
+    LabelCol,
+    TextCol,
+    console,
+    fail,
+    mapping_from,
+    progress_bar,
+)
 
 STEPS = [
     "loading data",
@@ -46,12 +55,12 @@ def train_command(
         cfg = load_config(config)
     except ConfigError as error:
         fail(str(error))
-    with Progress(
+    with progress_bar(
+        "train",
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
-        console=console,
         transient=False,
     ) as bar:
         task = bar.add_task("training", total=len(STEPS))

@@ -19,7 +19,7 @@ from ._labels import LABEL_TITLES, LABELS, ROUTES
 from ._layout import Block, BlockKind, FeatureLayout
 from ._persons import PEOPLE, PERSON
 from ._results import ClassifyResult, Evidence, LabelScore, Route
-from ._route import route_for, suggest_route
+from ._route import percent, route_for, suggest_route
 from ._spelling import write_spelling_list
 from ._text import LEXICON_DIR, normalise
 
@@ -48,6 +48,7 @@ __all__ = [
     "Route",
     "char_vectoriser",
     "load",
+    "percent",
     "point_latest",
     "read_manifest",
     "route_for",
