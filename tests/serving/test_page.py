@@ -592,7 +592,8 @@ def test_api_key_is_asked_for_and_kept_for_the_session(open_page, servers, class
 
 def test_narrow_window_and_keyboard_only(open_page, servers):
     page = open_page(servers.local, width=400, height=800)
-    page.keyboard.type(NOTE)  # the note box has focus on load
+    expect(page.locator("#note")).to_be_focused()  # the note box has focus on load
+    page.keyboard.type(NOTE)
     wait_drawn(page)
     assert page.evaluate("() => document.documentElement.scrollWidth") <= 400
     for selector in (
