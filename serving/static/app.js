@@ -22,6 +22,8 @@
   const MAX_CHANGES = 4;
   const BIG_MOVE = 0.25;  // a move this large is news even when no threshold is crossed
   const CLAUSE_BREAK = /[.;:!?,\n]/;
+  const UNFLAGGED_STORAGE = "rightcall.showUnflagged";
+  const BAR_COLOURS = {threat_to_life: "var(--ttl)", crime: "var(--crime-bar)", mental_health: "var(--mh)"};
 
   const $ = (id) => document.getElementById(id);
   const el = {
@@ -34,7 +36,7 @@
     view: $("note-view"), cues: $("cues"), live: $("live-summary"),
     fbForm: $("feedback-form"), fbRoute: $("fb-route"), fbComment: $("fb-comment"),
     fbSend: $("fb-send"), fbMessage: $("fb-message"), offline: $("offline-banner"),
-    offlineText: $("offline-text"),
+    offlineText: $("offline-text"), showUnflagged: $("show-unflagged"),
   };
 
   const state = {
@@ -258,7 +260,7 @@
     el.latency.title = "Round trip of the last classification, as measured by this page";
     for (const label of ORDER) drawSignal(label, body.labels[label]);
     drawRoute(body.route);
-    drawNote(text, body.evidence);
+    drawNote(text, body.evidence, body.labels);
     el.view.dataset.requestId = body.request_id;  // which answer is drawn (for support, tests)
     drawChanges(body, previous ? previous.body : null);
     syncFeedback(body);
@@ -326,8 +328,9 @@
     return text.slice(a, b).trim();
   }
 
-  function drawNote(text, evidence) {
+  function drawNote(text, evidence, scores) {
     const offsets = codePointOffsets(text);
+    const flagged = new Set(ORDER.filter((label) => scores[label] && scores[label].flagged));
     const items = evidence
       .filter((e) => e.start >= 0 && e.end < offsets.length && e.start < e.end)
       .map((e) => ({...e, from: offsets[e.start], to: offsets[e.end]}));
@@ -340,25 +343,51 @@
       const to = points[i + 1];
       const piece = text.slice(from, to);
       const covering = items.filter((item) => item.from <= from && item.to >= to);
-      parts.push(covering.length ? highlight(piece, covering, text) : document.createTextNode(piece));
+      parts.push(covering.length ? highlight(piece, covering, text, flagged)
+                                 : document.createTextNode(piece));
     }
     el.view.classList.remove("empty");
     el.view.replaceChildren(...parts);
     drawCues(items, text);
   }
 
-  function highlight(piece, covering, text) {
+  /**
+   * One piece of the note that some cues cover. Evidence for a flagged signal is tinted in its
+   * colour; evidence for a signal that is not flagged is drawn muted (or not at all, with the
+   * toggle off), so it never reads as an alert. A piece that drove several signals carries one
+   * underline band per signal and names each in its tooltip.
+   */
+  function highlight(piece, covering, text, flagged) {
     const present = covering.filter((item) => item.context === "present");
     const ruledOut = covering.filter((item) => item.context !== "present");
+    const drove = ORDER.filter((label) => present.some((item) => item.label === label));
+    const alerting = drove.filter((label) => flagged.has(label));
     const pool = present.length ? present : ruledOut;
-    const primary = ORDER.find((label) => pool.some((item) => item.label === label));
+    const primary = alerting[0] || ORDER.find((label) => pool.some((item) => item.label === label));
     const mark = node("mark", `hl hl-${primary}`, piece);
     const labels = [...new Set(covering.map((item) => item.label))];
     mark.dataset.labels = labels.join(" ");
-    const lines = present.map((item) => `${TITLES[item.label]}: '${item.text}'`);
+    mark.dataset.drove = drove.join(" ");
+    mark.dataset.flagged = alerting.join(" ");
+    if (present.length && !alerting.length) mark.classList.add("muted");
+    if (drove.length > 1) {
+      // Stacked bands under the text, one per signal, strongest (first in ORDER) nearest the text.
+      const shown = alerting.length ? [...alerting, ...drove.filter((l) => !flagged.has(l))] : drove;
+      mark.classList.add("multi");
+      mark.style.boxShadow = shown
+        .map((label, n) => `inset 0 -${3 * (n + 1)}px 0 ${flagged.has(label) ? BAR_COLOURS[label] : "var(--clear)"}`)
+        .reverse().join(", ");
+    }
+    const lines = drove.map((label) => {
+      const phrases = [...new Set(present.filter((item) => item.label === label).map((item) => `'${item.text}'`))];
+      const status = flagged.has(label) ? "" : " (signal not flagged)";
+      return `${TITLES[label]}${status}: ${phrases.join(", ")}`;
+    });
     if (ruledOut.length) {
-      mark.classList.add("ruled-out");
-      mark.dataset.context = ruledOut[0].context;
+      if (!present.length) {
+        mark.classList.add("ruled-out");
+        mark.dataset.context = ruledOut[0].context;
+      }
       for (const item of ruledOut) {
         lines.push(`${item.context}: '${clauseAround(text, item.from, item.to)}' ` +
                    `(${TITLES[item.label].toLowerCase()} cue '${item.text}')`);
@@ -366,6 +395,10 @@
     }
     mark.title = [...new Set(lines)].join("\n");
     return mark;
+  }
+
+  function applyUnflaggedToggle() {
+    document.body.classList.toggle("hide-unflagged", !el.showUnflagged.checked);
   }
 
   function drawCues(items, text) {
@@ -513,6 +546,15 @@
     } finally {
       el.fbSend.disabled = false;
     }
+  });
+
+  // ---- evidence of signals that are not flagged ----------------------------------------
+
+  el.showUnflagged.checked = localStorage.getItem(UNFLAGGED_STORAGE) !== "hide";
+  applyUnflaggedToggle();
+  el.showUnflagged.addEventListener("change", () => {
+    localStorage.setItem(UNFLAGGED_STORAGE, el.showUnflagged.checked ? "show" : "hide");
+    applyUnflaggedToggle();
   });
 
   // ---- start --------------------------------------------------------------------------

@@ -347,6 +347,76 @@ def test_signals_highlights_and_route_follow_the_typing(open_page, servers, clas
     expect(page.locator("#cues")).to_contain_text("negated: 'no weapons seen'")
 
 
+MARKS = """view => { let at = 0; const out = []; for (const m of view.childNodes) {
+  const from = at; at += m.textContent.length; if (m.nodeType !== 1) continue; out.push({
+  from, text: m.textContent, drove: m.dataset.drove ? m.dataset.drove.split(' ') : [],
+  flagged: m.dataset.flagged ? m.dataset.flagged.split(' ') : [],
+  muted: m.classList.contains('muted'), multi: m.classList.contains('multi'),
+  title: m.title, bands: getComputedStyle(m).boxShadow,
+  underline: getComputedStyle(m).borderBottomColor, background: getComputedStyle(m).backgroundColor,
+}); } return out; }"""
+
+# Notes whose answers mix flagged and unflagged signals, with words that drove several.
+MIXED_NOTES = [
+    "caller says her son is hearing voices and smashed the window",
+    "neighbour is confused and wandering in the garden, no injuries",
+    "shoplifter left the store with two bottles of vodka, security have his details",
+]
+
+
+def test_evidence_of_unflagged_signals_is_muted_and_shared_words_name_every_signal(
+    open_page, servers
+):
+    page = open_page(servers.local)
+    seen_muted = seen_multi = False
+    for note in MIXED_NOTES:
+        page.locator("#note").fill(note)
+        answer = drawn_answer(page)
+        flagged = {label for label, score in answer["labels"].items() if score["flagged"]}
+        present = [e for e in answer["evidence"] if e["context"] == "present"]
+        for mark in page.locator("#note-view").evaluate(MARKS):
+            start = mark["from"]
+            covering = {
+                e["label"] for e in present if e["start"] <= start and e["end"] >= start + 1
+            }
+            if not covering:
+                continue  # a ruled-out cue; its own test covers it
+            assert set(mark["drove"]) == covering, mark
+            assert set(mark["flagged"]) == covering & flagged, mark
+            # Evidence for a signal that is not flagged never looks like an alert.
+            assert mark["muted"] == (not covering & flagged), mark
+            if mark["muted"]:
+                seen_muted = True
+                assert mark["background"] in ("rgba(0, 0, 0, 0)", "transparent"), mark
+                assert "(signal not flagged)" in mark["title"]
+            # A piece that drove several signals names each and draws one band per signal.
+            if len(covering) > 1:
+                seen_multi = True
+                assert mark["multi"], mark
+                assert mark["bands"].count("inset") == len(covering), mark
+                for label in covering:
+                    title = {"threat_to_life": "Threat to life", "crime": "Crime"}.get(
+                        label, "Mental health"
+                    )
+                    assert title in mark["title"], mark
+    assert seen_muted and seen_multi, "the notes no longer exercise muted and shared evidence"
+
+    # The toggle hides muted evidence (it stays in the note, with no underline), and is kept.
+    toggle = page.locator("#show-unflagged")
+    expect(toggle).to_be_checked()
+    page.locator("#note").fill(MIXED_NOTES[1])
+    wait_drawn(page)
+    toggle.uncheck()
+    expect(page.locator("body")).to_have_class(re.compile(r"\bhide-unflagged\b"))
+    hidden = [m for m in page.locator("#note-view").evaluate(MARKS) if m["muted"]]
+    assert hidden, "no muted evidence to hide"
+    assert all(m["underline"] == "rgba(0, 0, 0, 0)" and m["bands"] == "none" for m in hidden)
+    assert page.locator("#note-view").text_content() == MIXED_NOTES[1]
+    page.reload()
+    expect(page.locator("#show-unflagged")).not_to_be_checked()
+    expect(page.locator("body")).to_have_class(re.compile(r"\bhide-unflagged\b"))
+
+
 def test_an_older_answer_never_replaces_a_newer_one(open_page, servers):
     page = open_page(servers.local)
     held = []
@@ -610,7 +680,10 @@ def test_narrow_window_and_keyboard_only(open_page, servers):
     ttl_box = page.locator('.signal[data-label="threat_to_life"]').bounding_box()
     assert 0 < ttl_box["y"] - (note_box["y"] + note_box["height"]) < 150
 
-    # Keyboard only: Tab from the note reaches the judgement, the route, the comment, Send.
+    # Keyboard only: Tab from the note reaches the evidence toggle, then the judgement, the
+    # route, the comment, Send.
+    page.keyboard.press("Tab")
+    expect(page.locator("#show-unflagged")).to_be_focused()
     page.keyboard.press("Tab")
     expect(page.locator("#fb-threat_to_life")).to_be_focused()
     outline = page.evaluate("() => getComputedStyle(document.activeElement).outlineStyle")
