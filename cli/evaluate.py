@@ -23,9 +23,11 @@ from evaluation import (
     GateError,
     RulesBaseline,
     check_gates,
+    combined,
     evaluate,
     fairness_figures,
     figures_json,
+    identity_grid,
     load_counterfactuals,
     load_for_evaluation,
     parse_gate,
@@ -91,33 +93,28 @@ def parse_gates(items: list[str], rates: dict[str, float]) -> list[Gate]:
 
 
 def load_fairness(path: Path | None, skip: bool, gates: list[Gate]):
-    """The counterfactual notes and their path, or (None, None) when left out; a malformed
-    file stops here (exit 2), before the long evaluation."""
+    """The counterfactual notes, the file's path and how many of the notes are the generated
+    identity grid; (None, None, 0) when left out. A malformed file stops here (exit 2),
+    before the long evaluation. By default: the bundled file and the identity grid."""
     wanted = [g.expression for g in gates if g.scope == FAIRNESS_SCOPE]
     if skip:
         if wanted:
             fail(f"gate {wanted[0]!r} needs the fairness section; drop --no-fairness", 2)
-        return None, None
+        return None, None, 0
+    grid = None
     if path is None:
+        grid = identity_grid()
         if not BUNDLED_COUNTERFACTUALS.is_file():
-            if wanted:
-                fail(
-                    f"gate {wanted[0]!r} needs --fairness FILE (no bundled counterfactual "
-                    "set here)",
-                    2,
-                )
-            console.print(
-                "No bundled counterfactual set found; fairness section left out "
-                "(give one with --fairness FILE).",
-                highlight=False,
-            )
-            return None, None
+            return grid, None, len(grid)
         path = BUNDLED_COUNTERFACTUALS
     try:
-        return load_counterfactuals(path), path
+        notes = load_counterfactuals(path)
     except DataError as error:
         report_problems(error.problems, 50)
         fail(f"{len(error.problems)} problem(s) in the counterfactual file; nothing evaluated", 2)
+    if grid is None:
+        return notes, path, 0
+    return combined(notes, grid), path, len(grid)
 
 
 def _fmt(value, digits: int = 3) -> str:
@@ -241,6 +238,14 @@ def _print_routes(r: dict) -> None:
 
 
 def _print_fairness(fair: dict) -> None:
+    sources = []
+    if fair.get("file"):
+        sources.append(f"{fair['file']['path']} ({fair['file']['groups']} groups)")
+    if fair.get("identity_grid"):
+        grid = fair["identity_grid"]
+        sources.append(f"identity grid {grid['source']} ({grid['groups']} groups)")
+    if sources:
+        console.print("Counterfactual notes: " + "; ".join(sources), highlight=False)
     table = Table(
         "attribute",
         "groups",
@@ -398,7 +403,8 @@ def evaluate_command(
         Path | None,
         typer.Option(
             help="Counterfactual notes (groups that differ only in an identity term) for the "
-            "fairness section; default the bundled data/fairness/counterfactuals.jsonl."
+            "fairness section, instead of the default: the bundled "
+            "data/fairness/counterfactuals.jsonl and the behaviour suite's identity grid."
         ),
     ] = None,
     no_fairness: Annotated[
@@ -413,7 +419,7 @@ def evaluate_command(
     mapping = mapping_from(text_col, id_col, label_col)
     rates = parse_prevalence(prevalence or [])
     gates = parse_gates(gate or [], rates)
-    counterfactuals, fairness_path = load_fairness(fairness, no_fairness, gates)
+    counterfactuals, fairness_path, grid_notes = load_fairness(fairness, no_fairness, gates)
     scorer = load_scorer(model)
     other = load_scorer(compare) if compare else None
     try:
@@ -435,7 +441,9 @@ def evaluate_command(
         baseline = _evaluate(other, notes, compare, *settings)
         result.figures["comparison"] = compare_evaluations(result, baseline)
     if counterfactuals is not None:
-        result.figures["fairness"] = fairness_figures(scorer, counterfactuals, path=fairness_path)
+        result.figures["fairness"] = fairness_figures(
+            scorer, counterfactuals, path=fairness_path, grid_notes=grid_notes
+        )
     outcomes = check_gates(gates, result.figures)
     result.figures["gates"] = outcomes
     if json_out is not None:

@@ -14,8 +14,10 @@ from ._evaluate import Evaluation, Scorer, evaluate, figures_json, load_for_eval
 from ._fairness import (
     ATTRIBUTES,
     TOLERANCE,
+    combined,
     evaluate_fairness,
     fairness_figures,
+    identity_grid,
     load_counterfactuals,
 )
 from ._fairness import BUNDLED as BUNDLED_COUNTERFACTUALS
@@ -27,6 +29,8 @@ from ._stats import describe
 
 __all__ = [
     "ATTRIBUTES",
+    "combined",
+    "identity_grid",
     "BASELINES",
     "BUNDLED_COUNTERFACTUALS",
     "FAIRNESS_SCOPE",

@@ -24,6 +24,7 @@ TOLERANCE = 0.05
 COLUMNS = ("group", "attribute", "value")
 ATTRIBUTES = ("ethnicity", "nationality", "religion", "gender", "age", "name")
 BUNDLED = Path(__file__).resolve().parents[1] / "data" / "fairness" / "counterfactuals.jsonl"
+GRID_SOURCE = "evaluation/behaviour/identity.toml"
 LARGEST_SHOWN = 10
 FAILURES_SHOWN = 100
 
@@ -70,6 +71,32 @@ def load_counterfactuals(path: Path) -> NoteSet:
     return notes
 
 
+def identity_grid() -> NoteSet:
+    """The behaviour suite's identity grid (base notes written from the guide, each crossed
+    with held-out descriptions) as counterfactual notes: the large default set."""
+    from .behaviour import identity_counterfactuals  # the suite imports this package
+
+    rows = list(identity_counterfactuals())
+    return NoteSet(
+        ids=[r["id"] for r in rows],
+        texts=[r["text"] for r in rows],
+        labels=None,
+        extra={c: [r[c] for r in rows] for c in COLUMNS},
+        sources=[f"{GRID_SOURCE}:{k + 1}" for k in range(len(rows))],
+    )
+
+
+def combined(*sets: NoteSet) -> NoteSet:
+    """Several counterfactual sets as one (their group names must not clash)."""
+    return NoteSet(
+        ids=[i for s in sets for i in s.ids],
+        texts=[t for s in sets for t in s.texts],
+        labels=None,
+        extra={c: [v for s in sets for v in s.extra[c]] for c in COLUMNS},
+        sources=[x for s in sets for x in s.sources],
+    )
+
+
 def _attribute_order(attributes) -> list[str]:
     known = [a for a in ATTRIBUTES if a in attributes]
     return known + sorted(set(attributes) - set(known))
@@ -103,6 +130,7 @@ def fairness_figures(
     path: Path | None = None,
     tolerance: float = TOLERANCE,
     largest: int = LARGEST_SHOWN,
+    grid_notes: int = 0,
 ) -> dict:
     """Per label and attribute: the largest probability change within a group and the
     number of groups whose flag flips. See docs/evaluation.md for the figures."""
@@ -149,8 +177,15 @@ def fairness_figures(
         else {
             "path": str(path),
             "sha256": sha256_file(Path(path)),
-            "notes": len(notes),
-            "groups": len(members),
+            "notes": len(notes) - grid_notes,
+            "groups": len({g for g in notes.extra["group"][: len(notes) - grid_notes]}),
+        },
+        "identity_grid": None
+        if not grid_notes
+        else {
+            "source": GRID_SOURCE,
+            "notes": grid_notes,
+            "groups": len({g for g in notes.extra["group"][len(notes) - grid_notes :]}),
         },
         "tolerance": tolerance,
         "attributes": {

@@ -20,6 +20,7 @@ from typer.testing import CliRunner
 from cli.main import app
 from evaluation import (
     ATTRIBUTES,
+    identity_grid,
     TOLERANCE,
     evaluate_fairness,
     fairness_figures,
@@ -297,12 +298,22 @@ def test_evaluate_reports_fairness_in_json_report_and_gates(model_path, small_ev
     assert result.exit_code == 0, result.output
     assert "Identity swaps" in result.output
     fair = json.loads((tmp_path / "e.json").read_text("utf-8"))["fairness"]
-    assert fair["file"]["path"] == str(BUNDLED)  # the bundled set is the default
+    # The default: the bundled set and the behaviour suite's identity grid (issue 14).
+    assert fair["file"]["path"] == str(BUNDLED)
     assert fair["file"]["notes"] == len(BUNDLED.read_text("utf-8").splitlines())
-    assert list(fair["attributes"]) == list(ATTRIBUTES)
+    grid = identity_grid()
+    assert fair["identity_grid"]["notes"] == len(grid) > 200 * 40
+    assert fair["identity_grid"]["groups"] == len(set(grid.extra["group"]))
+    assert "identity grid" in result.output
+    attributes = {*ATTRIBUTES, *grid.extra["attribute"]}
+    assert list(fair["attributes"])[: len(ATTRIBUTES)] == list(ATTRIBUTES)
+    assert set(fair["attributes"]) == attributes
+    assert (
+        sum(fair["attributes"].values()) == fair["file"]["groups"] + fair["identity_grid"]["groups"]
+    )
     for label in LABELS:
         section = fair["labels"][label]
-        assert set(section["by_attribute"]) == set(ATTRIBUTES)
+        assert set(section["by_attribute"]) == attributes
         assert section["max_delta"] == max(a["max_delta"] for a in section["by_attribute"].values())
     assert fair["max_delta"] == max(fair["labels"][label]["max_delta"] for label in LABELS)
     gates = json.loads((tmp_path / "e.json").read_text("utf-8"))["gates"]
@@ -357,3 +368,30 @@ def test_fairness_can_be_left_out_but_not_when_a_gate_needs_it(model_path, small
         ],
     )
     assert result.exit_code == 2 and "max_delta" in result.output
+
+
+def test_a_forces_own_counterfactual_file_replaces_the_default(model_path, small_eval, tmp_path):
+    own = tmp_path / "own.jsonl"
+    rows = BUNDLED.read_text("utf-8").splitlines()[:40]
+    own.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "evaluate",
+            "--model",
+            "rules",
+            "--data",
+            str(small_eval),
+            "--resamples",
+            "0",
+            "--fairness",
+            str(own),
+            "--json",
+            str(tmp_path / "e.json"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    fair = json.loads((tmp_path / "e.json").read_text("utf-8"))["fairness"]
+    assert fair["file"]["path"] == str(own) and fair["file"]["notes"] == 40
+    assert fair["identity_grid"] is None
+    assert "identity grid" not in result.output
