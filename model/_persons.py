@@ -444,10 +444,19 @@ class PersonFinder:
                     break  # casing cannot tell "CALLED GRZEGORZ SPRAYING": stop at English
             end += 1
             words += 1
-            # Initials and joined parts: "A.", "Al-Hassan".
-            if end + 1 < n and low[end] in _JOINERS and note.joined(end):
+            # A hyphen joins parts of one name whatever they spell: "Al-Hassan", "Mensah-Ward".
+            while (
+                end + 1 < n
+                and low[end] == "-"
+                and note.joined(end)
+                and low[end + 1].isalpha()
+                and (not note.capitals or note.capitalised(end + 1))
+            ):
+                end += 2
+            # A slash may join another name ("Dave/Jo"): it is checked as a name is.
+            if end + 1 < n and low[end] == "/" and note.joined(end):
                 end += 1
-                words -= 1  # the joined part counts with the word before it
+                words -= 1
         return end if words else None
 
     def could_be_name(self, token: str) -> bool:
