@@ -80,6 +80,26 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+# Optional extras of the package and the modules each one installs.
+EXTRAS = {"dask": ("dask", "distributed"), "postgres": ("psycopg",)}
+
+
+def require_extra(extra: str, needed_for: str) -> None:
+    """Stop with one line saying how to install ``extra`` when its modules are missing, so
+    an optional feature never dies on an import traceback."""
+    import importlib
+
+    for module in EXTRAS[extra]:
+        try:
+            importlib.import_module(module)
+        except ImportError:
+            fail(
+                f"{needed_for} needs the '{extra}' extra, which is not installed: "
+                f"pip install 'rightcall[{extra}]' (./dev setup installs every extra)",
+                2,
+            )
+
+
 def report_problems(problems, limit: int | None = None) -> None:
     """One line per problem, unwrapped, so each names its file and line."""
     for problem in problems[:limit]:

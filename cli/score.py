@@ -21,6 +21,7 @@ from ._common import (
     mapping_from,
     progress_bar,
     report_problems,
+    require_extra,
 )
 
 
@@ -42,6 +43,8 @@ def score_command(
     """Score every note in a file: id, per-label probability and flag, and route."""
     if engine not in ("single", "dask"):
         fail(f"--engine must be 'single' or 'dask', not {engine!r}", 2)
+    if engine == "dask":
+        require_extra("dask", "--engine dask")
     mapping = mapping_from(text_col, id_col, None)
     classifier = load_model(model)
     try:

@@ -10,7 +10,7 @@ from typing import Annotated
 
 import typer
 
-from ._common import fail, server_settings
+from ._common import fail, require_extra, server_settings
 
 
 def serve_command(
@@ -45,6 +45,8 @@ def serve_command(
         check_bind(settings)
     except LocalModeError as error:
         fail(str(error), 2)
+    if settings.database_url.split(":", 1)[0].split("+", 1)[0] in ("postgresql", "postgres"):
+        require_extra("postgres", "a PostgreSQL RIGHTCALL_DATABASE_URL")
     # Worker processes build their own app from the environment: hand them the options.
     for name, value in overrides.items():
         if value is not None:

@@ -97,7 +97,13 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
     connect_args = {"connect_timeout": 3} if parsed.get_backend_name() == "postgresql" else {}
-    return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    try:
+        return create_engine(parsed, pool_pre_ping=True, connect_args=connect_args)
+    except ImportError as error:  # the database's driver is an optional extra
+        raise ValueError(
+            f"RIGHTCALL_DATABASE_URL needs a driver that is not installed ({error.name}); "
+            "for PostgreSQL: pip install 'rightcall[postgres]'"
+        ) from None
 
 
 class FeedbackStore:
