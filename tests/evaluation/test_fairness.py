@@ -20,10 +20,10 @@ from typer.testing import CliRunner
 from cli.main import app
 from evaluation import (
     ATTRIBUTES,
-    identity_grid,
     TOLERANCE,
     evaluate_fairness,
     fairness_figures,
+    identity_grid,
     load_counterfactuals,
 )
 from evaluation import BUNDLED_COUNTERFACTUALS as BUNDLED
