@@ -444,13 +444,16 @@ class PersonFinder:
                     break  # casing cannot tell "CALLED GRZEGORZ SPRAYING": stop at English
             end += 1
             words += 1
-            # A hyphen joins parts of one name whatever they spell: "Al-Hassan", "Mensah-Ward".
+            # A hyphen joins parts of one name: "Al-Hassan"; where casing shows a name, a
+            # part that is also a word too ("Mensah-Ward"), but never "passer-by".
             while (
                 end + 1 < n
                 and low[end] == "-"
                 and note.joined(end)
                 and low[end + 1].isalpha()
-                and (not note.capitals or note.capitalised(end + 1))
+                and (
+                    note.capitalised(end + 1) if note.capitals else self.could_be_name(low[end + 1])
+                )
             ):
                 end += 2
             # A slash may join another name ("Dave/Jo"): it is checked as a name is.
