@@ -13,6 +13,7 @@ exactly where the handler typed it.
 from __future__ import annotations
 
 import json
+import re
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -112,6 +113,8 @@ class NoteAnalysis:
     terms: Terms
     cues: list[CueMatch]
     derived: dict = field(default_factory=dict)  # computed once per note by later stages
+    # Term indices inside a history scope, cue or not ("had swallowed a bottle in 2019").
+    historical_terms: frozenset[int] = frozenset()
 
 
 def load_cue_types(directory: Path = LEXICON_DIR) -> list[CueType]:
@@ -208,8 +211,9 @@ class NoteAnalyser:
     def _analyse(self, normalised: str, terms: Terms) -> NoteAnalysis:
         words = terms.words
         found = self._cues.find(words)
+        scoped = self._scoped(words, "historical")
         if not found:
-            return NoteAnalysis(normalised, terms, [])
+            return NoteAnalysis(normalised, terms, [], historical_terms=scoped)
         flags = self._contexts(words, [(start, end) for start, end, _ in found])
         label = self._cue_label
         starts, ends = terms.starts, terms.ends
@@ -229,7 +233,40 @@ class NoteAnalyser:
                 for (start, end, name), marked in zip(found, flags, strict=True)
             ]
         )
-        return NoteAnalysis(normalised, terms, cues)
+        return NoteAnalysis(normalised, terms, cues, historical_terms=scoped)
+
+    def _scoped(self, words: list[str], context: str) -> frozenset[int]:
+        """Every term a ``context`` trigger scopes, by the same NegEx rules as cues."""
+        triggers = [
+            t
+            for t in self._triggers.find(words)
+            if t[2][0] == context
+            and (t[2][1] == "termination" or _WHEN_PAST.search(" ".join(words[t[0] : t[1]])))
+        ]
+        if not triggers:
+            return frozenset()
+        kinds: dict[str, list[tuple[int, int]]] = {}
+        for start, end, (_, kind) in triggers:
+            kinds.setdefault(kind, []).append((start, end))
+        preceding = _not_pseudo(kinds, "preceding_negations")
+        following = _not_pseudo(kinds, "following_negations")
+        if not preceding and not following:
+            return frozenset()
+        cuts = sorted(
+            {
+                *self.sentence_starts(words),
+                *(s for s, _ in _not_pseudo(kinds, "termination")),
+                len(words),
+            }
+        )
+        scoped: set[int] = set()
+        for start, end in preceding:
+            high = cuts[bisect_right(cuts, start)] if start < len(words) else len(words)
+            scoped.update(range(end, high))
+        for start, _end in following:
+            low = cuts[bisect_right(cuts, start) - 1] if cuts[0] <= start else 0
+            scoped.update(range(low, start))
+        return frozenset(scoped)
 
     def _contexts(self, words: list[str], spans: list[tuple[int, int]]) -> list[int]:
         """NegEx for each context: which contexts (bits) scope each (start, end) term span.
@@ -270,6 +307,15 @@ class NoteAnalyser:
                 ):
                     marked[k] |= CONTEXT_BIT[context]
         return marked
+
+
+# History triggers that date an event ("two years ago", "in 2019", "as a teenager"), as
+# against those that name a condition ("history of", "previous"): only a dated event's
+# whole clause is read as past, since "history of psychosis, hearing voices" is about now.
+_WHEN_PAST = re.compile(
+    r"\b(ago|year|years|decade|decades|month|months|week|weeks|summer|winter|christmas"
+    r"|teens?|teenager|child|younger|school|0+|back)\b"
+)
 
 
 def _lexicon_words(directory: Path, tokenize) -> frozenset[str]:

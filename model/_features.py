@@ -28,7 +28,7 @@ _DIGIT = re.compile(r"\d")
 _PUNCTUATION = re.compile(r"[^\w\s]")
 # Bump whenever text processing or feature code changes what a note turns into: an artefact
 # built by other feature code must not be loaded (its weights would mean something else).
-FEATURE_VERSION = "5"
+FEATURE_VERSION = "6"
 CUE_CONTEXTS = ("present", *CONTEXTS)
 _PREFIX = {"negated": "neg_", "historical": "hist_", "hypothetical": "hyp_"}
 
@@ -55,6 +55,8 @@ def _feature_words(analysis: NoteAnalysis) -> FeatureWords:
             continue
         for i in range(cue.term_start, cue.term_end):
             marks.setdefault(i, _PREFIX[cue.context])
+    for i in analysis.historical_terms:
+        marks.setdefault(i, "hist_")
     terms = analysis.terms.words
     flags = list(map(_FEATURE_WORD.get, terms))
     if None in flags:
@@ -150,7 +152,8 @@ class TfidfBlock:
     Tested equal to scikit-learn's ``transform``.
     """
 
-    def __init__(self, vectoriser: TfidfVectorizer) -> None:
+    def __init__(self, vectoriser: TfidfVectorizer, norm_floor: float = 0.0) -> None:
+        self.norm_floor = norm_floor
         self.vocabulary: dict[str, int] = vectoriser.vocabulary_
         self.idf = np.asarray(vectoriser.idf_, dtype=np.float64)
         self.sublinear = vectoriser.sublinear_tf
@@ -167,7 +170,12 @@ class TfidfBlock:
             data += 1.0
         data *= self.idf[counts.indices]
         weighted = sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
-        normalize(weighted, norm="l2", copy=False)
+        if self.norm_floor > 0:
+            norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
+            divisor = np.maximum(norms, self.norm_floor)
+            weighted.data /= np.repeat(divisor, np.diff(weighted.indptr))
+        else:
+            normalize(weighted, norm="l2", copy=False)
         weighted.data = weighted.data.astype(np.float32)  # as the training matrix holds them
         return weighted
 
@@ -198,7 +206,7 @@ class TfidfBlock:
         if self.sublinear:
             counts = np.log(counts) + 1.0
         weights = counts * self.idf[columns]
-        norm = np.sqrt(weights @ weights)
+        norm = max(np.sqrt(weights @ weights), self.norm_floor)
         return weights / norm if norm > 0 else weights
 
     def word_counts(self, documents: list[list[str]]) -> sp.csr_matrix:
@@ -280,9 +288,11 @@ class FeatureSpace:
         chars: TfidfVectorizer | None,
         cue_names: list[str],
         cue_weight: float = 1.0,
+        norm_floors: tuple[float, float] = (0.0, 0.0),
     ) -> None:
         self.words = words
         self.chars = chars
+        self.norm_floors = norm_floors
         self.cue_names = cue_names
         self.cue_weight = cue_weight
         self.cue_column = {
@@ -300,7 +310,12 @@ class FeatureSpace:
     def _tfidf_blocks(self) -> tuple[TfidfBlock, TfidfBlock | None]:
         blocks = self.__dict__.get("_blocks")
         if blocks is None:
-            blocks = (TfidfBlock(self.words), TfidfBlock(self.chars) if self.chars else None)
+            # Artefacts from before norm floors were a setting normalise every row fully.
+            word_floor, char_floor = getattr(self, "norm_floors", (0.0, 0.0))
+            blocks = (
+                TfidfBlock(self.words, word_floor),
+                TfidfBlock(self.chars, char_floor) if self.chars else None,
+            )
             self._blocks = blocks
         return blocks
 
@@ -418,6 +433,8 @@ def char_text(text: str, analysis: NoteAnalysis) -> str:
         (c.start, c.end) for c in analysis.cues if c.context != "present" and c.label != "none"
     ]
     blanked += analysis.terms.identity_spans
+    starts, ends = analysis.terms.starts, analysis.terms.ends
+    blanked += [(starts[i], ends[i]) for i in analysis.historical_terms]
     if blanked:
         chars = list(normalised)
         for start, end in blanked:

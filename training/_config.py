@@ -30,6 +30,10 @@ class FeatureConfig(_Strict):
     char_min_df: int = Field(3, ge=1)
     char_max_features: int = Field(60_000, ge=1000)
     cue_weight: float = Field(0.25, gt=0)
+    # A TF-IDF row is divided by max(its L2 norm, the floor): a note of one or two common
+    # words stays near the prior instead of being scaled up to a full note's weight.
+    word_norm_floor: float = Field(0.0, ge=0)
+    char_norm_floor: float = Field(0.0, ge=0)
 
 
 class ModelConfig(_Strict):

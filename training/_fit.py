@@ -39,6 +39,7 @@ def build_space(config: TrainConfig, analyser: NoteAnalyser) -> FeatureSpace:
         chars,
         [cue.name for cue in analyser.cue_types],
         features.cue_weight,
+        (features.word_norm_floor, features.char_norm_floor),
     )
 
 

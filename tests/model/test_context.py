@@ -43,6 +43,9 @@ def test_normalise_folds_quotes_dashes_and_case():
         ("if he comes back with a knife", "WEAPON", "hypothetical"),
         ("He has a knife and is shouting", "WEAPON", "present"),
         ("RP states brother on the bridge, says he will jump", "SUICIDAL", "present"),
+        # A wish not to live is suicidal thinking, not a negated one.
+        ("says he no longer wants to be alive", "SUICIDAL", "present"),
+        ("she doesn't want to live anymore", "SUICIDAL", "present"),
     ],
 )
 def test_cue_context(analyser, text, cue, context):
@@ -90,3 +93,43 @@ def test_sentences_start_after_end_punctuation_at_the_next_other_term(words):
         i for i in range(1, len(words)) if words[i - 1] in ".!?" and words[i] not in ".!?"
     ]
     assert analyser.sentence_starts(words) == expected
+
+
+def _past_words(analyser, text: str) -> list[str]:
+    analysis = analyser.analyse(text)
+    return [analysis.terms.words[i] for i in sorted(analysis.historical_terms)]
+
+
+def test_a_dated_past_event_is_past_in_every_word_of_its_clause(analyser):
+    """'had swallowed a packet of tablets in 2019' is over: its plain words (not only the
+    cue words) are read as past, so none of them scores as a danger now."""
+    words = _past_words(
+        analyser, "Her dad had swallowed a packet of tablets in 2019, fully recovered"
+    )
+    assert {"swallow", "packet", "tablet"} <= {w[:7] for w in words}
+    assert not {"fulli", "recov"} & set(words)  # the comma ends the past clause
+    words = _past_words(analyser, "overdose two years ago. Now on the bridge saying he will jump")
+    assert words and not {"bridg", "jump", "now"} & set(words)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "history of psychosis, hearing voices and shouting at the neighbours",
+        "previous overdose, now on the bridge",
+        "he was on the bridge before police arrived",
+    ],
+)
+def test_a_named_condition_is_not_a_dated_event(analyser, text):
+    # "history of" or "previous" names what someone has, not when something happened; a
+    # condition stays current, and only its cue words carry the history mark.
+    assert not [w for w in _past_words(analyser, text) if w.startswith(("hear", "bridg", "voic"))]
+
+
+def test_the_past_mark_reaches_the_features_and_leaves_the_characters(analyser):
+    from model._features import char_text, feature_words
+
+    text = "took an overdose two years ago, fine now"
+    analysis = analyser.analyse(text)
+    assert "hist_overdos" in feature_words(analysis).words
+    assert "overdose" not in char_text(text, analysis)

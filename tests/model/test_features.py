@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+from sklearn.base import clone
 
 from model import BlockKind, NoteAnalyser
 from model._features import (
@@ -75,6 +76,46 @@ def test_rows_equal_scikit_learns_transform_in_both_paths(notes, size):
     assert np.abs(ours[:, w:c]).sum() > 0  # the comparison is not between empty rows
     assert [block.kind for block in layout.blocks] == list(BlockKind)
     assert layout.width == ours.shape[1] == c + len(cues[0])
+
+
+@pytest.mark.parametrize("size", [1, FEW_NOTES + 1, 700])
+def test_norm_floors_scale_scikit_learns_rows_by_norm_over_the_floor(notes, size):
+    """With floors, a row is scikit-learn's L2 row times ||raw|| / max(||raw||, floor): long
+    notes are unchanged, and a note of a word or two stays small (near the prior)."""
+    texts, analyses, analyser = notes
+    floors = (10.0, 20.0)
+    space = FeatureSpace(
+        word_vectoriser(2, 2),
+        char_vectoriser(3, 20000),
+        [c.name for c in analyser.cue_types],
+        0.25,
+        norm_floors=floors,
+    ).fit(texts, analyses)
+    picked = list(range(len(texts) - size, len(texts)))
+    sub_texts = [texts[i] for i in picked]
+    sub_analyses = [analyses[i] for i in picked]
+    ours = space.transform(sub_texts, sub_analyses).toarray()
+    words, chars = sklearn_inputs(sub_texts, sub_analyses)
+    layout = space.layout
+    w, c = layout[BlockKind.WORDS].stop, layout[BlockKind.CUES].start
+    all_words, all_chars = sklearn_inputs(texts, analyses)
+    for vectoriser, fitted_on, documents, block, floor in (
+        (space.words, all_words, words, ours[:, :w], floors[0]),
+        (space.chars, all_chars, chars, ours[:, w:c], floors[1]),
+    ):
+        raw = clone(vectoriser).set_params(norm=None).fit(fitted_on).transform(documents)
+        raw = raw.toarray()
+        norms = np.linalg.norm(raw, axis=1, keepdims=True)
+        np.testing.assert_allclose(block, raw / np.maximum(norms, floor), atol=1e-6)
+        long_rows = norms[:, 0] > floor
+        assert long_rows.any() or size == 1  # the one-note case is "ok", below the floor
+        if not long_rows.any():
+            continue
+        # Above the floor: exactly scikit-learn's L2 rows.
+        plain = vectoriser.transform([d for d, k in zip(documents, long_rows, strict=True) if k])
+        np.testing.assert_allclose(block[long_rows], plain.toarray(), atol=1e-6)
+    short = space.transform(["ok"], [analyser.analyse("ok")]).toarray()[0, :w]
+    assert 0 < np.linalg.norm(short) < 0.7  # a full note's row has norm 1
 
 
 def test_per_word_caches_stay_bounded_and_never_change_answers(notes, monkeypatch):
