@@ -28,7 +28,7 @@ _DIGIT = re.compile(r"\d")
 _PUNCTUATION = re.compile(r"[^\w\s]")
 # Bump whenever text processing or feature code changes what a note turns into: an artefact
 # built by other feature code must not be loaded (its weights would mean something else).
-FEATURE_VERSION = "6"
+FEATURE_VERSION = "7"
 CUE_CONTEXTS = ("present", *CONTEXTS)
 _PREFIX = {"negated": "neg_", "historical": "hist_", "hypothetical": "hyp_"}
 

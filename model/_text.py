@@ -169,69 +169,143 @@ _FILLER_AFTER_NOT = frozenset(
 )
 
 
-# Text-speak "2" and "4" ("going 2 kill", "set fire 2 the door", "waiting 4 him") are words
-# when what follows is a verb, a determiner or a pronoun, not something counted ("2 males").
+# Text-speak "2" and "4" ("going 2 kill", "struggling 2 breathe", "waiting 4 him") are words
+# unless what follows is counted or measured ("2 males", "4 days", "2 of them", "2 pm") or is
+# not a word at all (punctuation, a number, the end of the note).
 _TEXTSPEAK_DIGITS: dict[str, Expansion] = {
     "2": (("to",), False, "to"),
     "4": (("for",), False, "for"),
 }
-_TEXTSPEAK_NEXT = frozenset(
+_COUNTED = frozenset(
     [
-        "the",
-        "a",
-        "an",
-        "his",
-        "her",
-        "their",
-        "my",
-        "your",
-        "our",
-        "its",
-        "this",
-        "that",
-        "them",
-        "him",
-        "me",
-        "us",
-        "it",
-        "you",
-        "be",
-        "do",
-        "go",
-        "get",
-        "come",
-        "see",
-        "kill",
-        "hurt",
-        "harm",
-        "stab",
-        "shoot",
-        "help",
-        "call",
-        "die",
-        "end",
-        "jump",
-        "take",
-        "make",
-        "leave",
-        "stop",
-        "talk",
-        "hit",
-        "burn",
-        "find",
-        "say",
-        "tell",
-        "keep",
-        "run",
-        "hide",
-        "cut",
-        "hang",
-        "drown",
-        "live",
-        "sleep",
-        "pay",
+        "men",
+        "women",
+        "people",
+        "ppl",
+        "children",
+        "kids",
+        "male",
+        "female",
+        "man",
+        "woman",
+        "child",
+        "kid",
+        "adult",
+        "person",
+        "boy",
+        "girl",
+        "lad",
+        "teen",
+        "youth",
+        "year",
+        "yr",
+        "month",
+        "week",
+        "day",
+        "hour",
+        "hr",
+        "min",
+        "minute",
+        "sec",
+        "second",
+        "mile",
+        "metre",
+        "meter",
+        "foot",
+        "ft",
+        "inch",
+        "am",
+        "pm",
+        "of",
+        "or",
+        "and",
+        "x",
+        "to",
+        "times",
+        "more",
+        "other",
+        "others",
+        "half",
+        "door",
+        "floor",
+        "car",
+        "vehicle",
+        "veh",
+        "bottle",
+        "box",
+        "packet",
+        "pack",
+        "tablet",
+        "pill",
+        "dose",
+        "pint",
+        "can",
+        "bag",
+        "knife",
+        "gun",
+        "dog",
+        "suspect",
+        "subject",
+        "subj",
+        "unit",
+        "officer",
+        "ambulance",
+        "patient",
+        "occupant",
     ]
 )
+
+
+def _textspeak_word(following: str) -> bool:
+    """Whether a "2"/"4" token reads as "to"/"for" before ``following``."""
+    return (
+        following.isalpha()
+        and following not in _COUNTED
+        and not (following.endswith("s") and len(following) > 2 and not following.endswith("ss"))
+    )
+
+
+# Contractions typed without the apostrophe come apart in the tokenizer ("didn t", "caller s",
+# "I m"): each is read as its apostrophe form, so a note means the same with or without it.
+_NOT_BASES = {
+    "didn": "did",
+    "don": "do",
+    "doesn": "does",
+    "isn": "is",
+    "wasn": "was",
+    "aren": "are",
+    "weren": "were",
+    "hasn": "has",
+    "haven": "have",
+    "hadn": "had",
+    "couldn": "could",
+    "wouldn": "would",
+    "shouldn": "should",
+    "can": "can",
+    "won": "will",
+    "ain": "is",
+    "mustn": "must",
+    "needn": "need",
+}
+
+
+def _clitic(tokens: list[tuple[str, int]], k: int) -> str | None:
+    """The apostrophe form a bare clitic token stands for, when its neighbour says it is one."""
+    text = tokens[k][0]
+    if k == 0:
+        return None
+    before = tokens[k - 1][0]
+    if text == "s" and before.isalpha() and len(before) > 1 and before not in _TITLES:
+        return "'s"
+    if text == "m" and before == "i":
+        return "'m"
+    if text == "t" and before in _NOT_BASES:
+        return "n't"
+    return None
+
+
+_CLITIC_TOKENS = frozenset(["s", "m", "t"])
+_TITLES = frozenset(["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "rev"])
 
 
 def filler_tokens(tokens: list[tuple[str, int]]) -> set[int]:
@@ -312,11 +386,15 @@ def to_terms(
             before, after = tokens[k - 1], tokens[k + 1]
             if before[1] + len(before[0]) == start and after[1] == end:
                 continue
+        if text in _CLITIC_TOKENS and (clitic := _clitic(tokens, k)) is not None:
+            text = clitic
+        elif text in _NOT_BASES and k < last and tokens[k + 1][0] == "t":
+            text = _NOT_BASES[text]
         known = cache.get(text)
         if known is None:
             known = ((), False, None) if text.isspace() else expand_token(text, lexicon)
             cache[text] = known
-        if text in _TEXTSPEAK_DIGITS and k < last and tokens[k + 1][0] in _TEXTSPEAK_NEXT:
+        if text in _TEXTSPEAK_DIGITS and k < last and _textspeak_word(tokens[k + 1][0]):
             known = _TEXTSPEAK_DIGITS[text]
         expanded, identity, corrected = known
         if identity:

@@ -70,6 +70,57 @@ def test_abbreviations_match_the_same_cues_as_their_expansions(analyser):
     assert "MISSING" in contexts(analyser, "MISPER since 1400hrs")
 
 
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "she hasnt taken any paracetamol",
+        "she hasn t taken any paracetamol",
+        "she has nt taken any paracetamol",
+        "She HASNT taken any paracetamol",
+    ],
+)
+def test_a_negation_typed_without_its_apostrophe_still_negates(analyser, typed):
+    assert contexts(analyser, typed)["OVERDOSE"] == {"negated"}
+
+
+@pytest.mark.parametrize(
+    ("with_apostrophes", "without"),
+    [
+        ("the caller's ex didn't go, I'm outside", "the caller s ex didn t go I m outside"),
+        ("he can't breathe and won't wake", "he can t breathe and won t wake"),
+        ("she's not ok, they don't know", "she s not ok they don t know"),
+    ],
+)
+def test_a_contraction_reads_the_same_with_or_without_its_apostrophe(
+    analyser, with_apostrophes, without
+):
+    def words(text):
+        return [w for w in analyser.analyse(text).terms.words if w not in {",", "."}]
+
+    assert words(with_apostrophes) == words(without)
+
+
+@pytest.mark.parametrize(
+    ("typed", "spelled"),
+    [
+        ("struggling 2 breathe", "struggling to breathe"),
+        ("waiting 4 him outside", "waiting for him outside"),
+        ("sorry 4 leaving", "sorry for leaving"),
+        ("set fire 2 the door", "set fire to the door"),
+    ],
+)
+def test_text_speak_digits_read_as_words_before_a_word(analyser, typed, spelled):
+    assert analyser.analyse(typed).terms.words == analyser.analyse(spelled).terms.words
+
+
+@pytest.mark.parametrize(
+    "counted", ["2 males", "4 days", "2 of them", "2 yrs", "at 2 pm", "flat 2"]
+)
+def test_text_speak_digits_stay_numbers_when_something_is_counted(analyser, counted):
+    words = analyser.analyse(counted).terms.words
+    assert "to" not in words and "for" not in words
+
+
 @settings(max_examples=200, deadline=None)
 @given(st.text(max_size=200))
 def test_cue_spans_always_index_the_original_text(analyser, text):
