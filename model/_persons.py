@@ -37,6 +37,9 @@ CHILD, CHILDREN = "<child>", "<children>"
 # Where age is material the span keeps "elder" (the stem of "elderly") beside the person.
 ELDERLY, ELDERLY_PEOPLE = "elder <person>", "elder <people>"
 MAX_NAME_TOKENS = 3
+# A name this short at a sentence start is taken only where casing shows it and it is not
+# one edit from a known word.
+SHORT_NAME = 4
 MAX_AGE = 110
 ADULT_AGE, ELDERLY_AGE = 18, 65
 _NUMBER = re.compile(r"^\d{1,3}$")
@@ -156,7 +159,11 @@ class PersonFinder:
         low = [t for t, _ in tokens]
         # An all-caps or all-lower-case note says nothing by its casing.
         capitals = not text.isupper() and not text.islower()
-        if self._triggers.isdisjoint(low) and not (capitals and _has_capital(text)):
+        if (
+            self._triggers.isdisjoint(low)
+            and not (capitals and _has_capital(text))
+            and not (low and self.could_be_name(low[0]) and low[0] not in english_words())
+        ):
             return []
         note = _Note(text, tokens, low, capitals)
         spans: list[Span] = []
@@ -173,6 +180,7 @@ class PersonFinder:
                 or self._role_name(note, i)
                 or self._reporting_name(note, i)
                 or self._reported_name(note, i)
+                or self._subject_name(note, i)
                 or self._bare_name(note, i)
             )
             if found is None:
@@ -312,6 +320,29 @@ class PersonFinder:
             return None
         end, years = self._after(note, end, name_direct=False)
         return (j, end, _age_label(years))
+
+    def _subject_name(self, note: _Note, i: int) -> Span | None:
+        """NAME [AGE] VERB at a sentence start, the name on no list and no English word:
+        "Gwenllian throwing acid", "Oisín has taken tablets". A name that is also a word
+        ("Rose", "Will") is left alone: nothing but a cue tells it from the word."""
+        if not note.sentence_start(i):
+            return None
+        token = note.low[i]
+        if token in english_words() or self._slip(token):
+            return None
+        if len(token) <= SHORT_NAME and (not note.capitals or self._near_word(token)):
+            return None  # "ARV", "chid", "fier": a code or a slip more often than a name
+        end = self._name(note, i)
+        if end is None:
+            return None
+        after, years = self._after(note, end, name_direct=False)
+        if after < len(note.low) and _verb_like(note.low[after]):
+            return (i, after, _age_label(years))
+        return None
+
+    def _near_word(self, token: str) -> bool:
+        """One edit from a word the speller knows (short tokens, which it never corrects)."""
+        return self.speller is not None and self.speller.near(token)
 
     def _slip(self, token: str) -> bool:
         """A typing slip of a known word ("knfie") is not a name."""
@@ -520,6 +551,92 @@ class _Note:
             return True
         previous = self.low[k - 1]
         return previous in _SENTENCE_END or previous in ("-", ",") and k == 1
+
+
+# What follows a person at the start of a sentence: an -ing or -ed form, or one of these.
+_SUBJECT_VERBS = frozenset(
+    [
+        "has",
+        "is",
+        "was",
+        "had",
+        "have",
+        "says",
+        "said",
+        "just",
+        "keeps",
+        "wants",
+        "refuses",
+        "will",
+        "wo",
+        "ca",
+        "can",
+        "cannot",
+        "could",
+        "would",
+        "now",
+        "still",
+        "seen",
+        "went",
+        "took",
+        "threw",
+        "hit",
+        "got",
+        "left",
+        "told",
+        "ran",
+        "came",
+        "drove",
+        "stole",
+        "broke",
+        "fell",
+        "cut",
+        "made",
+        "sent",
+        "thinks",
+        "believes",
+        "hears",
+        "needs",
+        "lives",
+        "does",
+        "did",
+        "found",
+        "caught",
+        "known",
+        "taken",
+        "given",
+        "gone",
+        "been",
+        "sat",
+        "stood",
+        "stuck",
+        "hurt",
+        "lost",
+        "missing",
+        "drunk",
+        "paranoid",
+        "unconscious",
+        "unresponsive",
+        "armed",
+        "upset",
+        "angry",
+        "confused",
+        "suicidal",
+        "violent",
+        "aggressive",
+        "unwell",
+        "alone",
+        "again",
+        "also",
+        "who",
+    ]
+)
+
+
+def _verb_like(word: str) -> bool:
+    return word in _SUBJECT_VERBS or (
+        len(word) > 4 and word.isalpha() and word.endswith(("ing", "ed"))
+    )
 
 
 def _label(kind: _Kind, child: bool, elderly: bool) -> str:

@@ -70,6 +70,10 @@ class Speller:
             answer = self._answers[token] = self._lookup(token)
         return answer
 
+    def near(self, token: str) -> bool:
+        """Whether a known word is one edit (or one swap) from ``token``, whatever its length."""
+        return bool(self._symspell.lookup(token, Verbosity.CLOSEST, max_edit_distance=1))
+
     def _lookup(self, token: str) -> str:
         found = self._symspell.lookup(token, Verbosity.CLOSEST, max_edit_distance=1)
         if not found:

@@ -87,12 +87,37 @@ def test_the_unseen_names_are_on_no_list():
             "Connor",
             ["Tarquin", "Zbigniew Oyelaran"],
         ),
+        # A bare name starting a sentence, before what the person does.
+        (
+            "{} throwing acid at a woman at the bus stop",
+            "A man",
+            ["Tarquin", "Zbigniew Oyelaran", "Oyelaran"],
+        ),
+        (
+            "Caller in tears. {} has taken a whole box of tablets and is drowsy.",
+            "A man",
+            ["Tarquin", "Zbigniew"],
+        ),
+        ("{} THREATENING STAFF WITH A KNIFE", "A MAN", ["TARQUIN", "ZBIGNIEW OYELARAN"]),
     ],
 )
 def test_an_unseen_name_in_any_name_position_gives_the_neutral_note(
     classifier, template, neutral, swaps
 ):
     assert_same_as_neutral(classifier, template, neutral, swaps)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "Rose throwing acid at a woman",  # a name that is an English word: only a cue tells
+        "ARV attending, subject detained",  # a code
+        "Fier spreading through the flat",  # a slip of a known word
+        "Shouting heard from the flat",
+    ],
+)
+def test_a_sentence_start_that_may_not_be_a_name_is_left_alone(classifier, note):
+    assert "<person>" not in classifier.analyser.analyse(note).terms.words[:1]
 
 
 AGES = [
