@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from dataclasses import dataclass
+from functools import partial
 
 from model import LEXICON_DIR, PEOPLE, PERSON, NoteAnalyser, normalise
 
@@ -79,5 +81,80 @@ def swap_persons(
             at = end
         pieces.append(text[at:])
         out[k] = "".join(pieces)
+        swapped += 1
+    return AugmentResult(out, swapped)
+
+
+# Who someone is to the caller carries no label by the guide: what they do decides. The
+# writers still used some relations more in one kind of call (a "flatmate" mostly in
+# mental-health calls), so each is swapped, labels unchanged, for another of its own kind:
+# a partner for a partner (domestic abuse needs one), anyone else for anyone else. Children
+# and elderly relatives are never swapped (their age can be material).
+RELATIONS = (
+    (
+        "flatmate",
+        "housemate",
+        "lodger",
+        "cousin",
+        "brother",
+        "sister",
+        "uncle",
+        "aunt",
+        "friend",
+        "colleague",
+        "neighbour",
+        "brother-in-law",
+        "sister-in-law",
+        "workmate",
+        "tenant",
+    ),
+    (
+        "husband",
+        "wife",
+        "partner",
+        "ex-partner",
+        "boyfriend",
+        "girlfriend",
+        "ex-husband",
+        "ex-wife",
+        "fiance",
+        "fiancee",
+    ),
+)
+_KIND = {word: kind for kind in RELATIONS for word in kind}
+_RELATION = re.compile(
+    r"(?<![\w-])(" + "|".join(sorted(map(re.escape, _KIND), key=len, reverse=True)) + r")(?![\w-])",
+    re.IGNORECASE,
+)
+
+
+def _cased(word: str, like: str) -> str:
+    if like.isupper():
+        return word.upper()
+    if like[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def _swap(chosen: dict[str, str], match: re.Match) -> str:
+    return _cased(chosen[match.group(1).lower()], match.group(1))
+
+
+def swap_relations(texts: list[str], share: float, seed: int) -> AugmentResult:
+    """``texts`` with a ``share`` of them given other relations of the same kind: each
+    relation in a chosen note becomes one other, the same one wherever it recurs."""
+    if share <= 0:
+        return AugmentResult(list(texts), 0)
+    rng = random.Random(seed)
+    out = list(texts)
+    swapped = 0
+    for k, text in enumerate(texts):
+        if rng.random() >= share:
+            continue
+        found = {m.lower() for m in _RELATION.findall(text)}
+        if not found:
+            continue
+        chosen = {word: rng.choice([w for w in _KIND[word] if w != word]) for word in sorted(found)}
+        out[k] = _RELATION.sub(partial(_swap, chosen), text)
         swapped += 1
     return AugmentResult(out, swapped)

@@ -45,7 +45,9 @@ def model_card(manifest: dict) -> str:
         "built; a child stays a child, and an elderly person stays elderly only where the "
         "note makes age material (docs/identity.md). "
         f"Counterfactual augmentation swapped the person descriptions of "
-        f"{manifest.get('augmentation', {}).get('person_swapped_notes', 0)} training notes.",
+        f"{manifest.get('augmentation', {}).get('person_swapped_notes', 0)} training notes "
+        f"and the relations (a flatmate for a cousin, a husband for a partner) of "
+        f"{manifest.get('augmentation', {}).get('relation_swapped_notes', 0)}.",
         "## Thresholds",
         "\n".join(
             f"- `{label}`: {manifest['thresholds'][label]:.3f} "

@@ -51,6 +51,9 @@ class AugmentationConfig(_Strict):
     # Share of training notes whose adult person descriptions are swapped for others
     # (labels unchanged): counterfactual augmentation, see training/_augment.py.
     person_swap_share: float = Field(0.0, ge=0, le=1)
+    # Share of training notes whose relations ("flatmate", "husband") are swapped for others
+    # of the same kind, labels unchanged.
+    relation_swap_share: float = Field(0.0, ge=0, le=1)
     seed: int = 13
 
 

@@ -13,7 +13,7 @@ from evaluation.behaviour import summary as behaviour_summary
 from model import LABELS, Classifier, NoteAnalyser, point_latest, write_artefact
 from notefiles import ColumnMapping, NoteSet, load_notes
 
-from ._augment import swap_persons
+from ._augment import swap_persons, swap_relations
 from ._card import model_card
 from ._config import TrainConfig
 from ._fit import Progress, fit
@@ -107,8 +107,11 @@ def train(
     augmented = swap_persons(
         analyser, train_set.texts, augmentation.person_swap_share, augmentation.seed
     )
+    related = swap_relations(
+        augmented.texts, augmentation.relation_swap_share, augmentation.seed + 1
+    )
     space, estimators = fit(
-        config, analyser, augmented.texts, train_set.labels, progress, groups=groups
+        config, analyser, related.texts, train_set.labels, progress, groups=groups
     )
     provisional = Classifier(analyser, space, estimators, dict.fromkeys(LABELS, 0.5))
     progress("tuning thresholds on dev")
@@ -143,6 +146,7 @@ def train(
         "augmentation": {
             **augmentation.model_dump(),
             "person_swapped_notes": augmented.swapped,
+            "relation_swapped_notes": related.swapped,
         },
         "behaviour": behaviour,
         "git_commit": _git_commit(),
