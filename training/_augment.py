@@ -158,3 +158,71 @@ def swap_relations(texts: list[str], share: float, seed: int) -> AugmentResult:
         out[k] = _RELATION.sub(partial(_swap, chosen), text)
         swapped += 1
     return AugmentResult(out, swapped)
+
+
+# Who reports a call carries no label either: "the label is about anyone in the note".
+# A chosen note that opens with a reporting frame ("Caller states", "RP reports") gets
+# another reporter; one with no frame gets one put before it. Labels unchanged.
+REPORTERS = (
+    "caller",
+    "a neighbour",
+    "a passer-by",
+    "a member of the public",
+    "a taxi driver",
+    "shop staff",
+    "a security guard",
+    "the manager",
+    "a nurse",
+    "a paramedic",
+    "a teacher",
+    "a GP",
+    "a support worker",
+    "a friend",
+    "a housing officer",
+    "a dog walker",
+    "a delivery driver",
+    "hospital staff",
+    "the landlord",
+    "a witness",
+    "an anonymous caller",
+    "a colleague",
+    "a relative",
+    "a cyclist",
+)
+REPORTING_VERBS = ("reports", "states", "says", "advises", "rang to say", "called to say")
+_FRAME = re.compile(
+    r"^(?:the |a )?(?:caller|rp|reporting person|informant|complainant|comp|witness)"
+    r"\s+(?:reports|reported|states|stated|says|said|advises|adv)\b[:,]?\s*",
+    re.IGNORECASE,
+)
+
+
+def _framed(note: str, reporter: str, verb: str) -> str:
+    frame = f"{reporter} {verb} "
+    if note.isupper():
+        return frame.upper() + note
+    if note.islower():
+        return frame.lower() + note
+    frame = frame[:1].upper() + frame[1:]
+    rest = note[:1].lower() + note[1:] if note[1:2].islower() else note
+    return frame + rest
+
+
+def swap_reporters(texts: list[str], share: float, seed: int) -> AugmentResult:
+    """``texts`` with a ``share`` of them told by another reporter (labels unchanged)."""
+    if share <= 0:
+        return AugmentResult(list(texts), 0)
+    rng = random.Random(seed)
+    out = list(texts)
+    swapped = 0
+    for k, text in enumerate(texts):
+        if rng.random() >= share:
+            continue
+        reporter, verb = rng.choice(REPORTERS), rng.choice(REPORTING_VERBS)
+        match = _FRAME.match(text)
+        rest = text[match.end() :] if match else text
+        if not rest.strip():
+            continue
+        out[k] = _framed(rest, reporter, verb)
+        swapped += 1
+    return AugmentResult(out, swapped)

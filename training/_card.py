@@ -47,7 +47,9 @@ def model_card(manifest: dict) -> str:
         f"Counterfactual augmentation swapped the person descriptions of "
         f"{manifest.get('augmentation', {}).get('person_swapped_notes', 0)} training notes "
         f"and the relations (a flatmate for a cousin, a husband for a partner) of "
-        f"{manifest.get('augmentation', {}).get('relation_swapped_notes', 0)}.",
+        f"{manifest.get('augmentation', {}).get('relation_swapped_notes', 0)}; "
+        f"{manifest.get('augmentation', {}).get('reporter_swapped_notes', 0)} were told by "
+        f"another reporter.",
         "## Thresholds",
         "\n".join(
             f"- `{label}`: {manifest['thresholds'][label]:.3f} "

@@ -54,6 +54,8 @@ class AugmentationConfig(_Strict):
     # Share of training notes whose relations ("flatmate", "husband") are swapped for others
     # of the same kind, labels unchanged.
     relation_swap_share: float = Field(0.0, ge=0, le=1)
+    # Share of training notes told by another reporter ("Caller states" -> "A nurse says").
+    reporter_swap_share: float = Field(0.0, ge=0, le=1)
     seed: int = 13
 
 

@@ -13,7 +13,7 @@ from evaluation.behaviour import summary as behaviour_summary
 from model import LABELS, Classifier, NoteAnalyser, point_latest, write_artefact
 from notefiles import ColumnMapping, NoteSet, load_notes
 
-from ._augment import swap_persons, swap_relations
+from ._augment import swap_persons, swap_relations, swap_reporters
 from ._card import model_card
 from ._config import TrainConfig
 from ._fit import Progress, fit
@@ -110,8 +110,11 @@ def train(
     related = swap_relations(
         augmented.texts, augmentation.relation_swap_share, augmentation.seed + 1
     )
+    reported = swap_reporters(
+        related.texts, augmentation.reporter_swap_share, augmentation.seed + 2
+    )
     space, estimators = fit(
-        config, analyser, related.texts, train_set.labels, progress, groups=groups
+        config, analyser, reported.texts, train_set.labels, progress, groups=groups
     )
     provisional = Classifier(analyser, space, estimators, dict.fromkeys(LABELS, 0.5))
     progress("tuning thresholds on dev")
@@ -147,6 +150,7 @@ def train(
             **augmentation.model_dump(),
             "person_swapped_notes": augmented.swapped,
             "relation_swapped_notes": related.swapped,
+            "reporter_swapped_notes": reported.swapped,
         },
         "behaviour": behaviour,
         "git_commit": _git_commit(),

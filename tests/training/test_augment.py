@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from training._augment import RELATIONS, swap_relations
+from training._augment import RELATIONS, REPORTERS, REPORTING_VERBS, swap_relations, swap_reporters
 
 NOTES = [
     "Her FLATMATE has a knife; the flatmate is shouting at her husband",
@@ -59,3 +59,33 @@ def test_the_share_and_seed_decide_which_notes_change_reproducibly():
     assert a == b
     assert 80 < a.swapped < 160
     assert swap_relations(notes, share=0.0, seed=13).texts == notes
+
+
+def test_a_reporting_frame_is_replaced_and_the_account_kept_word_for_word():
+    notes = [
+        "Caller states her son has a knife",
+        "RP REPORTS MALE ON THE BRIDGE RAIL",
+        "rp says: neighbour shouting at kids",
+        "Male has taken 20 paracetamol",
+    ]
+    result = swap_reporters(notes, share=1.0, seed=3)
+    assert result.swapped == 4
+    accounts = [
+        "her son has a knife",
+        "MALE ON THE BRIDGE RAIL",
+        "neighbour shouting at kids",
+        "male has taken 20 paracetamol",
+    ]
+    for after, account in zip(result.texts, accounts, strict=True):
+        assert after.endswith(account)
+        frame = after[: -len(account)].strip().lower()
+        assert any(frame == f"{r} {v}".lower() for r in REPORTERS for v in REPORTING_VERBS)
+    assert result.texts[1].isupper()  # an all-capitals note stays all capitals
+    assert "caller states" not in result.texts[0].lower()
+
+
+def test_reporter_swaps_are_reproducible_and_follow_the_share():
+    notes = [f"Caller states incident {k}" for k in range(400)]
+    a, b = swap_reporters(notes, 0.3, 7), swap_reporters(notes, 0.3, 7)
+    assert a == b and 80 < a.swapped < 160
+    assert swap_reporters(notes, 0.0, 7).texts == notes
