@@ -71,6 +71,23 @@ def test_abbreviations_match_the_same_cues_as_their_expansions(analyser):
 
 
 @pytest.mark.parametrize(
+    "punctuated",
+    [
+        "male acting strangely, no weapons mentioned, nobody hurt",
+        "no knife seen, not armed, nothing taken",
+        "nil weapons seen, no injuries, not suicidal, nobody hurt",
+    ],
+)
+def test_cue_contexts_are_the_same_without_commas(analyser, punctuated):
+    """A new negation trigger starts its own scope, as a comma would have ended the last."""
+    assert contexts(analyser, punctuated) == contexts(analyser, punctuated.replace(",", ""))
+
+
+def test_a_trigger_that_follows_what_it_negates_still_does_without_a_comma(analyser):
+    assert contexts(analyser, "weapons none no injuries")["WEAPON"] == {"negated"}
+
+
+@pytest.mark.parametrize(
     "typed",
     [
         "she hasnt taken any paracetamol",
