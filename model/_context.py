@@ -78,6 +78,9 @@ class CueType:
     name: str
     label: str
     phrases: tuple[str, ...]
+    # Cues this one overrides where it holds them: "threatening to hang himself" is a
+    # threat to self, so the THREAT (to others) inside it does not count.
+    overrides: tuple[str, ...] = ()
 
 
 class CueMatch(NamedTuple):
@@ -120,7 +123,10 @@ class NoteAnalysis:
 def load_cue_types(directory: Path = LEXICON_DIR) -> list[CueType]:
     lines = (directory / "cues.jsonl").read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines if line.strip()]
-    return [CueType(r["cue"], r["label"], tuple(r["phrases"])) for r in rows]
+    return [
+        CueType(r["cue"], r["label"], tuple(r["phrases"]), tuple(r.get("overrides", ())))
+        for r in rows
+    ]
 
 
 class NoteAnalyser:
@@ -130,6 +136,7 @@ class NoteAnalyser:
         self.lexicon = Lexicon.load(lexicon_dir)
         self.cue_types = load_cue_types(lexicon_dir)
         self._cue_label = {c.name: c.label for c in self.cue_types}
+        self.cue_overrides = {c.name: frozenset(c.overrides) for c in self.cue_types if c.overrides}
         context = json.loads((lexicon_dir / "context.json").read_text(encoding="utf-8"))
         self.nlp = spacy.blank("en")
         self.persons = PersonFinder(
@@ -218,6 +225,7 @@ class NoteAnalyser:
         label = self._cue_label
         starts, ends = terms.starts, terms.ends
         cues = _drop_nested(
+            self.cue_overrides,
             [
                 CueMatch(
                     name,
@@ -231,7 +239,7 @@ class NoteAnalyser:
                     bool(marked & HYPOTHETICAL),
                 )
                 for (start, end, name), marked in zip(found, flags, strict=True)
-            ]
+            ],
         )
         return NoteAnalysis(normalised, terms, cues, historical_terms=scoped)
 
@@ -343,10 +351,13 @@ def _not_pseudo(kinds: dict[str, list[tuple[int, int]]], kind: str) -> list[tupl
     return [(s, e) for s, e in kinds.get(kind, []) if not any(ps <= s <= pe for ps, pe in pseudo)]
 
 
-def _drop_nested(matches: list[CueMatch]) -> list[CueMatch]:
-    """Keep the longest match where one cue's phrases nest ("si" inside "suicidal ideation")."""
+def _drop_nested(overrides: dict[str, frozenset[str]], matches: list[CueMatch]) -> list[CueMatch]:
+    """Keep the longest match where one cue's phrases nest ("si" inside "suicidal ideation"),
+    and drop a match that a longer match of a cue overriding it holds."""
     order = sorted(matches, key=lambda m: (m.term_start, -(m.term_end - m.term_start), m.cue))
-    if len({m.cue for m in matches}) == len(matches):
+    if overrides and any(m.cue in overrides for m in order):
+        order = [m for m in order if not _overridden(m, order, overrides)]
+    if len({m.cue for m in order}) == len(order):
         return order  # no cue found twice: nothing can nest
     kept: list[CueMatch] = []
     for match in order:
@@ -357,3 +368,15 @@ def _drop_nested(matches: list[CueMatch]) -> list[CueMatch]:
             continue
         kept.append(match)
     return kept
+
+
+def _overridden(
+    match: CueMatch, matches: list[CueMatch], overrides: dict[str, frozenset[str]]
+) -> bool:
+    return any(
+        match.cue in overrides.get(other.cue, ())
+        and other.term_start <= match.term_start
+        and match.term_end <= other.term_end
+        and other.term_end - other.term_start > match.term_end - match.term_start
+        for other in matches
+    )

@@ -201,3 +201,29 @@ def test_the_past_mark_reaches_the_features_and_leaves_the_characters(analyser):
     analysis = analyser.analyse(text)
     assert "hist_overdos" in feature_words(analysis).words
     assert "overdose" not in char_text(text, analysis)
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "her husband is threatening to hang himself in the garage",
+        "DAD THREATENING TO JUMP FROM THE BEDROOM WINDOW",
+        "son threatened to kill himself last night",
+    ],
+)
+def test_a_threat_to_self_is_not_a_threat_to_others(analyser, note):
+    found = contexts(analyser, note)
+    assert "THREAT_TO_SELF" in found
+    assert "THREAT" not in found
+
+
+def test_a_threat_to_someone_else_is_still_a_threat(analyser):
+    found = contexts(analyser, "he is threatening his wife with a knife and says he will jump")
+    assert found["THREAT"] == {"present"}
+
+
+def test_a_cord_round_the_neck_is_a_ligature_not_an_assault(analyser):
+    found = contexts(analyser, "found with a cord tied round the neck, barely conscious")
+    assert found["LIGATURE"] == {"present"}
+    assert "VIOLENCE_NOW" not in found
+    assert contexts(analyser, "he has his hands round the neck of a woman")["VIOLENCE_NOW"]

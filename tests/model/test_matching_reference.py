@@ -60,6 +60,7 @@ class Reference:
         )
         doc = self.nlp(doc)
         return _drop_nested(
+            self.analyser.cue_overrides,
             [
                 CueMatch(
                     cue=span.label_,
@@ -73,7 +74,7 @@ class Reference:
                     hypothetical=span._.get("reference_hypothetical"),
                 )
                 for span in doc.spans[KEY]
-            ]
+            ],
         )
 
 
