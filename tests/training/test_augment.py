@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from training._augment import RELATIONS, REPORTERS, REPORTING_VERBS, swap_relations, swap_reporters
+from training import RELATIONS, REPORTERS, REPORTING_VERBS, swap_relations, swap_reporters
 
 NOTES = [
     "Her FLATMATE has a knife; the flatmate is shouting at her husband",
