@@ -81,6 +81,9 @@ class CueType:
     # Cues this one overrides where it holds them: "threatening to hang himself" is a
     # threat to self, so the THREAT (to others) inside it does not count.
     overrides: tuple[str, ...] = ()
+    # Words that share a one-word phrase's stem but not its meaning ("fitting" is a seizure,
+    # "fit and well" is not; "keyed" is damage, "keys" are not): never this cue.
+    not_words: frozenset[str] = frozenset()
 
 
 class CueMatch(NamedTuple):
@@ -124,7 +127,13 @@ def load_cue_types(directory: Path = LEXICON_DIR) -> list[CueType]:
     lines = (directory / "cues.jsonl").read_text(encoding="utf-8").splitlines()
     rows = [json.loads(line) for line in lines if line.strip()]
     return [
-        CueType(r["cue"], r["label"], tuple(r["phrases"]), tuple(r.get("overrides", ())))
+        CueType(
+            r["cue"],
+            r["label"],
+            tuple(r["phrases"]),
+            tuple(r.get("overrides", ())),
+            frozenset(r.get("not_words", ())),
+        )
         for r in rows
     ]
 
@@ -137,6 +146,7 @@ class NoteAnalyser:
         self.cue_types = load_cue_types(lexicon_dir)
         self._cue_label = {c.name: c.label for c in self.cue_types}
         self.cue_overrides = {c.name: frozenset(c.overrides) for c in self.cue_types if c.overrides}
+        self._not_words = {c.name: c.not_words for c in self.cue_types if c.not_words}
         context = json.loads((lexicon_dir / "context.json").read_text(encoding="utf-8"))
         self.nlp = spacy.blank("en")
         self.persons = PersonFinder(
@@ -224,8 +234,8 @@ class NoteAnalyser:
         flags = self._contexts(words, [(start, end) for start, end, _ in found])
         label = self._cue_label
         starts, ends = terms.starts, terms.ends
-        cues = _drop_nested(
-            self.cue_overrides,
+        cues = self.settle(
+            normalised,
             [
                 CueMatch(
                     name,
@@ -242,6 +252,19 @@ class NoteAnalyser:
             ],
         )
         return NoteAnalysis(normalised, terms, cues, historical_terms=scoped)
+
+    def settle(self, normalised: str, matches: list[CueMatch]) -> list[CueMatch]:
+        """Drop one-word matches of a word the cue disowns, then nested and overridden ones."""
+        not_words = self._not_words
+        if not_words:
+            matches = [
+                m
+                for m in matches
+                if m.term_end - m.term_start > 1
+                or m.cue not in not_words
+                or normalised[m.start : m.end] not in not_words[m.cue]
+            ]
+        return _drop_nested(self.cue_overrides, matches)
 
     def _scoped(self, words: list[str], context: str) -> frozenset[int]:
         """Every term a ``context`` trigger scopes, by the same NegEx rules as cues."""

@@ -13,7 +13,7 @@ from ._augment import (
     swap_relations,
     swap_reporters,
 )
-from ._config import DEFAULT_CONFIG, ConfigError, TrainConfig, load_config
+from ._config import DEFAULT_CONFIG, ConfigError, ThresholdPolicy, TrainConfig, load_config
 from ._fit import fit
 from ._thresholds import tune_threshold
 from ._train import TrainResult, train
@@ -28,6 +28,7 @@ __all__ = [
     "swap_reporters",
     "DEFAULT_CONFIG",
     "ConfigError",
+    "ThresholdPolicy",
     "TrainConfig",
     "TrainResult",
     "fit",

@@ -63,6 +63,9 @@ class ThresholdPolicy(_Strict):
     policy: Literal["best_f1", "min_recall", "fixed"]
     target: float | None = Field(None, gt=0, le=1)
     value: float | None = Field(None, ge=0, le=1)
+    # best_f1 only: thresholds whose dev F1 is within this of the best are as good; the one
+    # nearest 0.5 is taken (0: the argmax itself).
+    tolerance: float = Field(0.0, ge=0, le=0.1)
 
     @model_validator(mode="after")
     def _needs_parameter(self) -> ThresholdPolicy:

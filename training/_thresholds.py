@@ -23,7 +23,12 @@ def tune_threshold(y_true: np.ndarray, probability: np.ndarray, policy: Threshol
             out=np.zeros_like(precision),
             where=(precision + recall) > 0,
         )
-        return float(thresholds[int(np.argmax(f1))])
+        if not policy.tolerance:
+            return float(thresholds[int(np.argmax(f1))])
+        # Dev F1 is flat near its peak: of the thresholds within the tolerance of the best,
+        # take the one nearest 0.5, where a calibrated score means even odds.
+        near = np.flatnonzero(f1 >= f1.max() - policy.tolerance)
+        return float(thresholds[near[np.argmin(np.abs(thresholds[near] - 0.5))]])
     # min_recall: the highest threshold whose recall still meets the target.
     meets = np.flatnonzero(recall >= policy.target)
     return float(thresholds[meets.max()]) if meets.size else float(thresholds.min())

@@ -227,3 +227,30 @@ def test_a_cord_round_the_neck_is_a_ligature_not_an_assault(analyser):
     assert found["LIGATURE"] == {"present"}
     assert "VIOLENCE_NOW" not in found
     assert contexts(analyser, "he has his hands round the neck of a woman")["VIOLENCE_NOW"]
+
+
+@pytest.mark.parametrize(
+    "note",
+    [
+        "caller has lost her keys and a glass of water was spilt",
+        "broke his arm playing football, fit and well otherwise",
+        "several people at the training course missed the bus",
+        "dealing with his benefits claim, wrapped up warm",
+    ],
+)
+def test_a_word_that_only_shares_a_cues_stem_is_no_cue(analyser, note):
+    assert analyser.analyse(note).cues == []
+
+
+@pytest.mark.parametrize(
+    ("note", "cue"),
+    [
+        ("he was glassed outside the pub", "ASSAULT"),
+        ("someone keyed my car", "DAMAGE"),
+        ("she is fitting on the floor", "NOT_BREATHING"),
+        ("dealing heroin from the flat", "DRUGS"),
+        ("armed man at the door", "WEAPON"),
+    ],
+)
+def test_the_cue_words_themselves_still_count(analyser, note, cue):
+    assert contexts(analyser, note)[cue] == {"present"}

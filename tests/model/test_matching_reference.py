@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from negspacy.negation import Negex  # noqa: F401  (registers the "negex" factory)
 from spacy.tokens import Doc
 
-from model._context import CONTEXTS, CueMatch, NoteAnalyser, _drop_nested
+from model._context import CONTEXTS, CueMatch, NoteAnalyser
 from model._text import normalise
 
 from ..conftest import CORPUS, PUBLIC_EVAL, REPO
@@ -59,8 +59,8 @@ class Reference:
             sent_starts=[i in starts for i in range(len(terms.words))],
         )
         doc = self.nlp(doc)
-        return _drop_nested(
-            self.analyser.cue_overrides,
+        return self.analyser.settle(
+            normalise(text),
             [
                 CueMatch(
                     cue=span.label_,
