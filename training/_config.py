@@ -65,7 +65,7 @@ class ThresholdPolicy(_Strict):
     value: float | None = Field(None, ge=0, le=1)
     # best_f1 only: thresholds whose dev F1 is within this of the best are as good; the one
     # nearest 0.5 is taken (0: the argmax itself).
-    tolerance: float = Field(0.0, ge=0, le=0.1)
+    tolerance: float | None = Field(None, ge=0, le=0.1)
 
     @model_validator(mode="after")
     def _needs_parameter(self) -> ThresholdPolicy:

@@ -22,8 +22,9 @@ def test_manifest_records_what_a_reviewer_needs(model_path):
     assert set(manifest["thresholds"]) == set(LABELS)
     assert manifest["threshold_policy"]["threat_to_life"] == {
         "policy": "min_recall",
-        "target": 0.95,
+        "target": 0.97,
     }
+    assert manifest["threshold_policy"]["crime"] == {"policy": "best_f1", "tolerance": 0.005}
     assert manifest["calibration"] == "sigmoid"
     for library in ("python", "scikit-learn", "spacy", "numpy"):
         assert manifest["versions"][library]
