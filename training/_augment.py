@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import random
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import partial
 
@@ -140,9 +141,11 @@ def _swap(chosen: dict[str, str], match: re.Match) -> str:
     return _cased(chosen[match.group(1).lower()], match.group(1))
 
 
-def swap_relations(texts: list[str], share: float, seed: int) -> AugmentResult:
-    """``texts`` with a ``share`` of them given other relations of the same kind: each
-    relation in a chosen note becomes one other, the same one wherever it recurs."""
+def _rewrite_share(
+    texts: list[str], share: float, seed: int, rewrite: Callable[[str, random.Random], str | None]
+) -> AugmentResult:
+    """``texts`` with a ``share`` of them (chosen by ``seed``) rewritten; ``rewrite`` returns
+    None for a note it has nothing to change in."""
     if share <= 0:
         return AugmentResult(list(texts), 0)
     rng = random.Random(seed)
@@ -151,13 +154,25 @@ def swap_relations(texts: list[str], share: float, seed: int) -> AugmentResult:
     for k, text in enumerate(texts):
         if rng.random() >= share:
             continue
-        found = {m.lower() for m in _RELATION.findall(text)}
-        if not found:
-            continue
-        chosen = {word: rng.choice([w for w in _KIND[word] if w != word]) for word in sorted(found)}
-        out[k] = _RELATION.sub(partial(_swap, chosen), text)
-        swapped += 1
+        new = rewrite(text, rng)
+        if new is not None:
+            out[k] = new
+            swapped += 1
     return AugmentResult(out, swapped)
+
+
+def _other_relations(text: str, rng: random.Random) -> str | None:
+    found = {m.lower() for m in _RELATION.findall(text)}
+    if not found:
+        return None
+    chosen = {word: rng.choice([w for w in _KIND[word] if w != word]) for word in sorted(found)}
+    return _RELATION.sub(partial(_swap, chosen), text)
+
+
+def swap_relations(texts: list[str], share: float, seed: int) -> AugmentResult:
+    """``texts`` with a ``share`` of them given other relations of the same kind: each
+    relation in a chosen note becomes one other, the same one wherever it recurs."""
+    return _rewrite_share(texts, share, seed, _other_relations)
 
 
 # Who reports a call carries no label either: "the label is about anyone in the note".
@@ -208,21 +223,13 @@ def _framed(note: str, reporter: str, verb: str) -> str:
     return frame + rest
 
 
+def _other_reporter(text: str, rng: random.Random) -> str | None:
+    reporter, verb = rng.choice(REPORTERS), rng.choice(REPORTING_VERBS)
+    match = _FRAME.match(text)
+    rest = text[match.end() :] if match else text
+    return _framed(rest, reporter, verb) if rest.strip() else None
+
+
 def swap_reporters(texts: list[str], share: float, seed: int) -> AugmentResult:
     """``texts`` with a ``share`` of them told by another reporter (labels unchanged)."""
-    if share <= 0:
-        return AugmentResult(list(texts), 0)
-    rng = random.Random(seed)
-    out = list(texts)
-    swapped = 0
-    for k, text in enumerate(texts):
-        if rng.random() >= share:
-            continue
-        reporter, verb = rng.choice(REPORTERS), rng.choice(REPORTING_VERBS)
-        match = _FRAME.match(text)
-        rest = text[match.end() :] if match else text
-        if not rest.strip():
-            continue
-        out[k] = _framed(rest, reporter, verb)
-        swapped += 1
-    return AugmentResult(out, swapped)
+    return _rewrite_share(texts, share, seed, _other_reporter)
