@@ -105,6 +105,7 @@ class PersonFinder:
         self._name_cue_first = frozenset(cue[0] for cue in self._name_cues)
         self._roles = frozenset(raw["roles"])
         self._reporting = frozenset(raw["reporting_verbs"])
+        self._subject_verbs = frozenset(raw["subject_verbs"])
         self._age_units = frozenset(raw["age_units"])
         self._decades = frozenset(raw["decades"])
         self._decade_qualifiers = frozenset(raw["decade_qualifiers"])
@@ -336,9 +337,15 @@ class PersonFinder:
         if end is None:
             return None
         after, years = self._after(note, end, name_direct=False)
-        if after < len(note.low) and _verb_like(note.low[after]):
+        if after < len(note.low) and self._verb_like(note.low[after]):
             return (i, after, _age_label(years))
         return None
+
+    def _verb_like(self, word: str) -> bool:
+        """What follows a person at a sentence start: an -ing or -ed form, or a listed word."""
+        return word in self._subject_verbs or (
+            len(word) > 4 and word.isalpha() and word.endswith(("ing", "ed"))
+        )
 
     def _near_word(self, token: str) -> bool:
         """One edit from a word the speller knows (short tokens, which it never corrects)."""
@@ -551,92 +558,6 @@ class _Note:
             return True
         previous = self.low[k - 1]
         return previous in _SENTENCE_END or previous in ("-", ",") and k == 1
-
-
-# What follows a person at the start of a sentence: an -ing or -ed form, or one of these.
-_SUBJECT_VERBS = frozenset(
-    [
-        "has",
-        "is",
-        "was",
-        "had",
-        "have",
-        "says",
-        "said",
-        "just",
-        "keeps",
-        "wants",
-        "refuses",
-        "will",
-        "wo",
-        "ca",
-        "can",
-        "cannot",
-        "could",
-        "would",
-        "now",
-        "still",
-        "seen",
-        "went",
-        "took",
-        "threw",
-        "hit",
-        "got",
-        "left",
-        "told",
-        "ran",
-        "came",
-        "drove",
-        "stole",
-        "broke",
-        "fell",
-        "cut",
-        "made",
-        "sent",
-        "thinks",
-        "believes",
-        "hears",
-        "needs",
-        "lives",
-        "does",
-        "did",
-        "found",
-        "caught",
-        "known",
-        "taken",
-        "given",
-        "gone",
-        "been",
-        "sat",
-        "stood",
-        "stuck",
-        "hurt",
-        "lost",
-        "missing",
-        "drunk",
-        "paranoid",
-        "unconscious",
-        "unresponsive",
-        "armed",
-        "upset",
-        "angry",
-        "confused",
-        "suicidal",
-        "violent",
-        "aggressive",
-        "unwell",
-        "alone",
-        "again",
-        "also",
-        "who",
-    ]
-)
-
-
-def _verb_like(word: str) -> bool:
-    return word in _SUBJECT_VERBS or (
-        len(word) > 4 and word.isalpha() and word.endswith(("ing", "ed"))
-    )
 
 
 def _label(kind: _Kind, child: bool, elderly: bool) -> str:

@@ -84,6 +84,8 @@ class Lexicon:
     identity: frozenset[str]
     version: str
     speller: Speller | None = None
+    # Titles of the person lexicon: "Mr S Patel" keeps its initial, not a bare clitic.
+    titles: frozenset[str] = frozenset()
 
     @classmethod
     def load(cls, directory: Path = LEXICON_DIR) -> Lexicon:
@@ -101,7 +103,9 @@ class Lexicon:
         expansions.update({name: ("<person>",) for name in identity["names"]})
         words = frozenset([*identity["neutral"], *identity["drop"], *identity["names"]])
         speller = Speller.load(directory / "spelling.txt", frozenset(expansions))
-        return cls(expansions, words, f"{raw['version']}.{identity['version']}", speller)
+        persons = json.loads((directory / "persons.json").read_text(encoding="utf-8"))
+        version = f"{raw['version']}.{identity['version']}"
+        return cls(expansions, words, version, speller, frozenset(persons["titles"]))
 
 
 _STEMMER = snowballstemmer.stemmer("english")
@@ -289,13 +293,13 @@ _NOT_BASES = {
 }
 
 
-def _clitic(tokens: list[tuple[str, int]], k: int) -> str | None:
+def _clitic(tokens: list[tuple[str, int]], k: int, titles: frozenset[str]) -> str | None:
     """The apostrophe form a bare clitic token stands for, when its neighbour says it is one."""
     text = tokens[k][0]
     if k == 0:
         return None
     before = tokens[k - 1][0]
-    if text == "s" and before.isalpha() and len(before) > 1 and before not in _TITLES:
+    if text == "s" and before.isalpha() and len(before) > 1 and before not in titles:
         return "'s"
     if text == "m" and before == "i":
         return "'m"
@@ -305,7 +309,6 @@ def _clitic(tokens: list[tuple[str, int]], k: int) -> str | None:
 
 
 _CLITIC_TOKENS = frozenset(["s", "m", "t"])
-_TITLES = frozenset(["mr", "mrs", "ms", "miss", "mx", "dr", "prof", "sir", "rev"])
 
 
 def filler_tokens(tokens: list[tuple[str, int]]) -> set[int]:
@@ -386,7 +389,7 @@ def to_terms(
             before, after = tokens[k - 1], tokens[k + 1]
             if before[1] + len(before[0]) == start and after[1] == end:
                 continue
-        if text in _CLITIC_TOKENS and (clitic := _clitic(tokens, k)) is not None:
+        if text in _CLITIC_TOKENS and (clitic := _clitic(tokens, k, lexicon.titles)) is not None:
             text = clitic
         elif text in _NOT_BASES and k < last and tokens[k + 1][0] == "t":
             text = _NOT_BASES[text]

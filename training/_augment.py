@@ -53,22 +53,16 @@ def swap_persons(
     analyser: NoteAnalyser, texts: list[str], share: float, seed: int
 ) -> AugmentResult:
     """``texts`` with a ``share`` of them (chosen by ``seed``) given other adult descriptions."""
-    if share <= 0:
-        return AugmentResult(list(texts), 0)
-    rng = random.Random(seed)
     raw = json.loads((LEXICON_DIR / "persons.json").read_text(encoding="utf-8"))
     modifiers, names = raw["modifiers"], sorted(analyser.persons.names)
     heads = {w for words in raw["heads"].values() for w in words}
-    out = list(texts)
-    swapped = 0
-    for k, text in enumerate(texts):
-        if rng.random() >= share:
-            continue
+
+    def other_persons(text: str, rng: random.Random) -> str | None:
         normalised = normalise(text)
         tokens = [(t.text, t.idx) for t in analyser.nlp.tokenizer(normalised)]
         spans = [s for s in analyser.persons.find(text, tokens) if s[2] in (PERSON, PEOPLE)]
         if not spans:
-            continue
+            return None
         pieces, at = [], 0
         for first, last, term in spans:
             start = tokens[first][1]
@@ -81,9 +75,9 @@ def swap_persons(
             pieces += [text[at:start], new]
             at = end
         pieces.append(text[at:])
-        out[k] = "".join(pieces)
-        swapped += 1
-    return AugmentResult(out, swapped)
+        return "".join(pieces)
+
+    return _rewrite_share(texts, share, seed, other_persons)
 
 
 # Who someone is to the caller carries no label by the guide: what they do decides. The
