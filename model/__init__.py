@@ -13,7 +13,7 @@ from ._artefact import (
     write_artefact,
 )
 from ._classifier import Classifier
-from ._context import NoteAnalyser
+from ._engine import ENGINE_VARIABLE, EngineError, analyser_class, compiled_problem, engine_name
 from ._features import FEATURE_VERSION, FeatureSpace, char_vectoriser, word_vectoriser
 from ._labels import LABEL_TITLES, LABELS, ROUTES
 from ._layout import Block, BlockKind, FeatureLayout
@@ -23,7 +23,15 @@ from ._route import percent, route_for, suggest_route
 from ._spelling import write_spelling_list
 from ._text import LEXICON_DIR, normalise
 
+# The note analyser of this process's term pipeline: compiled when built, else pure Python.
+NoteAnalyser = analyser_class()
+
 __all__ = [
+    "ENGINE_VARIABLE",
+    "EngineError",
+    "analyser_class",
+    "compiled_problem",
+    "engine_name",
     "LEXICON_DIR",
     "PEOPLE",
     "PERSON",

@@ -24,7 +24,7 @@ import joblib
 from sklearn.exceptions import InconsistentVersionWarning
 
 from ._classifier import Classifier
-from ._context import NoteAnalyser
+from ._engine import analyser_class
 from ._features import FEATURE_VERSION
 from ._labels import LABELS
 from ._text import LEXICON_DIR
@@ -174,7 +174,7 @@ def load(path: str | Path) -> Classifier:
             raise ArtefactError(f"{path / MODEL_FILE}: cannot be loaded ({error})") from None
     if payload.get("format") != FORMAT_VERSION:
         raise ArtefactError(f"{path / MODEL_FILE}: unknown artefact format {payload.get('format')}")
-    analyser = NoteAnalyser(path / "lexicon")
+    analyser = analyser_class()(path / "lexicon")
     return Classifier(
         analyser,
         payload["feature_space"],

@@ -8,6 +8,7 @@ into terms that each remember their source span.
 
 from __future__ import annotations
 
+import importlib.resources
 import json
 import re
 import unicodedata
@@ -19,7 +20,8 @@ import snowballstemmer
 
 from ._spelling import Speller
 
-LEXICON_DIR = Path(__file__).parent / "lexicon"
+# The package folder, not this file's: the compiled copy of this module lives in model/_fast.
+LEXICON_DIR = Path(str(importlib.resources.files("model"))) / "lexicon"
 
 _CHAR_MAP = {
     "\u2018": "'",

@@ -1,0 +1,78 @@
+"""Which term pipeline runs: the compiled one (``model._fast``) when it is built from the
+current source, else the pure-Python one.
+
+Both are the same source files, so they give identical terms, cues, features and
+probabilities (tested); the compiled one is about twice as fast at note analysis. The
+choice is made once per process; ``RIGHTCALL_ENGINE`` (auto, compiled or python) forces it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from functools import lru_cache
+from pathlib import Path
+from types import ModuleType
+
+ENGINE_VARIABLE = "RIGHTCALL_ENGINE"
+ENGINES = ("auto", "compiled", "python")
+PACKAGE_DIR = Path(__file__).parent
+_RECORD = PACKAGE_DIR / "_fast" / "sources.json"
+
+log = logging.getLogger("rightcall.model")
+
+
+class EngineError(RuntimeError):
+    """The compiled pipeline was asked for and cannot run."""
+
+
+def compiled_problem(record: Path | None = None, package: Path = PACKAGE_DIR) -> str | None:
+    """Why the compiled pipeline cannot run, or None when it can."""
+    record = _RECORD if record is None else record
+    if not record.exists():
+        return "it is not built (no C compiler or Cython at install time?)"
+    try:
+        built = json.loads(record.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return f"its record {record} is unreadable"
+    for name, digest in sorted(built.items()):
+        source = package / f"{name}.py"
+        if not source.exists() or hashlib.sha256(source.read_bytes()).hexdigest() != digest:
+            return f"it was built from an older {name}.py (run ./dev setup to rebuild it)"
+    try:
+        from ._fast import _context  # noqa: F401
+    except ImportError as exc:
+        return f"it does not import ({exc.__class__.__name__})"
+    return None
+
+
+@lru_cache(maxsize=1)
+def context_module() -> ModuleType:
+    """The ``_context`` module of the engine this process runs."""
+    wanted = os.environ.get(ENGINE_VARIABLE, "auto").strip().lower() or "auto"
+    if wanted not in ENGINES:
+        raise EngineError(f"{ENGINE_VARIABLE}={wanted!r}: expected one of {', '.join(ENGINES)}")
+    if wanted != "python":
+        problem = compiled_problem()
+        if problem is None:
+            from ._fast import _context
+
+            return _context
+        if wanted == "compiled":
+            raise EngineError(f"the compiled term pipeline cannot run: {problem}")
+        log.warning("compiled term pipeline not used: %s; running the pure-Python path", problem)
+    from . import _context
+
+    return _context
+
+
+def engine_name() -> str:
+    """ "compiled" or "python": what ``NoteAnalyser`` runs in this process."""
+    return "compiled" if context_module().__name__.startswith("model._fast") else "python"
+
+
+def analyser_class() -> type:
+    """The ``NoteAnalyser`` class of this process's engine."""
+    return context_module().NoteAnalyser

@@ -1,0 +1,1 @@
+"""The compiled term pipeline (built by setup.py from the model's own text modules)."""

@@ -1,0 +1,69 @@
+"""Builds the compiled term pipeline: the model's text modules compiled by Cython.
+
+The same source files are compiled, unchanged, into ``model._fast``; the ``.py`` modules stay
+the pure-Python reference the tests compare with. The extensions are optional: without a C
+compiler the install still succeeds and the model runs the pure-Python path (it says so).
+``model/_fast/sources.json`` records the hash of each source compiled, so a build older than
+its source is never used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from setuptools import Extension, setup
+from setuptools.command.build_ext import build_ext
+
+ROOT = Path(__file__).parent
+# The per-note term pipeline, in import order: spelling -> text -> persons -> context.
+COMPILED = ["_spelling", "_text", "_persons", "_context"]
+RECORD = Path("model") / "_fast" / "sources.json"
+
+
+class BuildCompiled(build_ext):
+    """Compiles on both cores, then records what was compiled (only if it all built)."""
+
+    def finalize_options(self) -> None:
+        super().finalize_options()
+        if self.parallel is None:
+            self.parallel = 2
+
+    def run(self) -> None:
+        super().run()
+        built = [Path(self.get_ext_fullpath(ext.name)) for ext in self.extensions]
+        if not all(path.exists() for path in built):
+            print("[rightcall] compiled term pipeline not built: the pure-Python path will run")
+            return
+        record = {
+            name: hashlib.sha256((ROOT / "model" / f"{name}.py").read_bytes()).hexdigest()
+            for name in COMPILED
+        }
+        text = json.dumps(record, indent=2, sort_keys=True) + "\n"
+        # In place (editable install) and in the build tree (wheel): wherever the .so went.
+        targets = {ROOT / RECORD, Path(self.build_lib) / RECORD}
+        if self.inplace:
+            targets = {ROOT / RECORD}
+        for target in targets:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+
+
+def _extensions() -> list[Extension]:
+    try:
+        from Cython.Build import cythonize
+    except ImportError:  # build requirements not installed: pure Python only
+        print("[rightcall] Cython not available: the pure-Python path will run")
+        return []
+    modules = [
+        Extension(f"model._fast.{name}", [f"model/{name}.py"], optional=True) for name in COMPILED
+    ]
+    return cythonize(
+        modules,
+        compiler_directives={"language_level": 3, "binding": True},
+        quiet=True,
+    )
+
+
+setup(ext_modules=_extensions(), cmdclass={"build_ext": BuildCompiled})
