@@ -11,8 +11,6 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.progress import Progress
 
-from model import ArtefactError, load
-
 console = Console()
 
 
@@ -116,6 +114,8 @@ def mapping_from(text_col, id_col, label_col):
 
 
 def load_model(path: Path):
+    from model import ArtefactError, load  # here, not at the top: `serve` must start fast
+
     try:
         return load(path)
     except ArtefactError as error:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-import re
 import shutil
 import warnings
 from collections.abc import Callable, Sequence
@@ -27,12 +26,10 @@ from ._classifier import Classifier
 from ._engine import analyser_class
 from ._features import FEATURE_VERSION
 from ._labels import LABELS
+from ._names import MANIFEST_FILE, MODEL_FILE
 from ._text import LEXICON_DIR
 
-MODEL_FILE = "model.joblib"
-MANIFEST_FILE = "manifest.json"
 FORMAT_VERSION = 1
-VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 # Libraries whose version must match exactly: pickles and features depend on them.
 PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "spacy", "snowballstemmer")
 

@@ -104,10 +104,9 @@ class Classifier:
             evidence = []
             if with_evidence:
                 columns, values = self._shown_columns(shown, row)
-                contributions = {
-                    label: values * self._weights[columns, j] * -self._slopes[j]
-                    for j, label in enumerate(LABELS)
-                }
+                # Each label's log-odds contribution per column, all labels in one product.
+                each = (values[:, None] * self._weights[columns]) * -self._slopes
+                contributions = {label: each[:, j] for j, label in enumerate(LABELS)}
                 evidence = self._evidence.evidence(text, analysis, columns, contributions)
             results.append(
                 ClassifyResult(

@@ -72,13 +72,16 @@ class EvidenceMapper:
         self, analysis: NoteAnalysis, columns: set[int]
     ) -> dict[int, list[tuple[int, int, str]]]:
         """Feature column -> [(first term, last term + 1, context)] in this note."""
-        words_block, cues = self.words, self.cues
+        # Plain integer bounds: this runs on every keystroke.
+        word_start, word_stop = self.words.start, self.words.stop
+        cue_start, cue_stop = self.cues.start, self.cues.stop
+        word_terms, word_context = self.word_terms, self.word_context
         # Wanted word n-grams by their first term: one pass over the note finds them all.
         by_first: dict[str, list[tuple[int, list[str], int, str]]] = {}
         for c in columns:
-            if c in words_block:
-                terms = self.word_terms[c - words_block.start]
-                context = self.word_context[c - words_block.start]
+            if word_start <= c < word_stop:
+                terms = word_terms[c - word_start]
+                context = word_context[c - word_start]
                 by_first.setdefault(terms[0], []).append((len(terms), terms, c, context))
         out: dict[int, list[tuple[int, int, str]]] = {}
         if by_first:
@@ -95,8 +98,8 @@ class EvidenceMapper:
                     ):
                         out.setdefault(column, []).append((index[p], index[last] + 1, context))
         for col in columns:
-            if col in cues:
-                cue, context = self.cue_of_column[col - cues.start]
+            if cue_start <= col < cue_stop:
+                cue, context = self.cue_of_column[col - cue_start]
                 out[col] = [
                     (c.term_start, c.term_end, context)
                     for c in analysis.cues
@@ -111,11 +114,12 @@ class EvidenceMapper:
         columns: np.ndarray,
         contributions: dict[str, np.ndarray],
     ) -> list[Evidence]:
-        cues = self.cues
-        is_cue = cues.holds(columns)
+        cue_start, cue_stop = self.cues.start, self.cues.stop
+        is_cue = self.cues.holds(columns)
+        can_show = self.can_show[columns]
         selected = {}
         for label, weights in contributions.items():
-            keep = ((weights > MIN_SHARE) & self.can_show[columns]) | is_cue
+            keep = ((weights > MIN_SHARE) & can_show) | is_cue
             selected[label] = (columns[keep].tolist(), weights[keep].tolist())
         spans = self.spans(analysis, {c for cols, _ in selected.values() for c in cols})
         terms = analysis.terms
@@ -129,7 +133,7 @@ class EvidenceMapper:
                 if not places:
                     continue
                 share = weight / len(places)
-                if col not in cues:
+                if not cue_start <= col < cue_stop:
                     # A word n-gram's places all share its context (from its "neg_" prefix).
                     if share > 0 and places[0][2] == "present":
                         present += [(first, last, share) for first, last, _ in places]
@@ -138,7 +142,7 @@ class EvidenceMapper:
                     if context == "present":
                         if share > 0:
                             present.append((first, last, share))
-                    elif cue_labels.get(self.cue_of_column[col - cues.start][0]) == label:
+                    elif cue_labels.get(self.cue_of_column[col - cue_start][0]) == label:
                         key = (first, last, context)
                         contextual[key] = contextual.get(key, 0.0) + share
             for first, last, weight in _merge(present)[:MAX_PHRASES]:

@@ -120,8 +120,12 @@ def test_norm_floors_scale_scikit_learns_rows_by_norm_over_the_floor(notes, size
 
 def test_per_word_caches_stay_bounded_and_never_change_answers(notes, monkeypatch):
     """A stream of never-seen words (typos, names) must not grow a worker's memory."""
-    import model._context as context
+    import importlib
+
     import model._features as features
+
+    # The analyser's own module: model._fast._context when the compiled pipeline runs.
+    context = importlib.import_module(NoteAnalyser.__module__)
 
     texts, analyses, analyser = notes
     space = FeatureSpace(

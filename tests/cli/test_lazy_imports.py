@@ -1,0 +1,70 @@
+"""`rightcall serve` starts fast: its front end imports no model stack it does not use.
+
+Cold start to ready was 5 s, 2 of them spent importing training, evaluation, scikit-learn
+and spaCy in the command line before it handed over to the server process.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("sklearn", "spacy", "pandas", "scipy", "training", "evaluation", "scoring")
+
+
+def imported_after(code: str) -> set[str]:
+    probe = f"{code}\nimport sys\nprint(' '.join(sorted(m.split('.')[0] for m in sys.modules)))"
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    ).stdout.split()
+    return set(out)
+
+
+def test_serve_command_front_end_imports_no_model_stack():
+    loaded = imported_after(
+        "from cli.main import build\n"
+        "build(['serve'])\n"
+        "from cli._common import server_settings\n"
+        "server_settings()\n"
+        "import serving.logs, serving.security"
+    )
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+
+
+def test_model_names_load_on_first_use():
+    loaded = imported_after("import model\nassert model.VERSION_PATTERN.match('v1')")
+    assert not loaded & set(HEAVY), loaded & set(HEAVY)
+    assert "spacy" in imported_after("import model\nmodel.NoteAnalyser")
+
+
+def test_unknown_model_name_is_an_attribute_error():
+    import model
+
+    try:
+        model.no_such_name  # noqa: B018
+    except AttributeError as error:
+        assert "no_such_name" in str(error)
+    else:
+        raise AssertionError("model.no_such_name should not exist")
+
+
+def test_every_command_is_listed_and_one_command_runs_alone():
+    help_text = subprocess.run(
+        [sys.executable, "-m", "cli.main", "--help"], capture_output=True, text=True, timeout=120
+    ).stdout
+    from cli.main import COMMANDS
+
+    for name in COMMANDS:
+        assert name in help_text
+    serve_help = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys; sys.argv=['rightcall','serve','--help'];from cli.main import main; main()",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert serve_help.returncode == 0
+    assert "Usage: rightcall serve" in serve_help.stdout
