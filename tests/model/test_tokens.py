@@ -1,0 +1,97 @@
+"""The analyser's run-cached tokenizing is spaCy's tokenizer, token for token."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+
+from model import NoteAnalyser, normalise
+from model import _context as pure_context
+
+from ..conftest import CORPUS, PUBLIC_EVAL
+
+
+@pytest.fixture(scope="module", params=["engine", "python"])
+def analyser(request):
+    return NoteAnalyser() if request.param == "engine" else pure_context.NoteAnalyser()
+
+
+def spacy_tokens(analyser, normalised: str) -> list[tuple[str, int]]:
+    return [(t.text, t.idx) for t in analyser.nlp.tokenizer(normalised)]
+
+
+# Pieces that exercise the tokenizer's special cases, affixes, URLs and space handling.
+PIECES = [
+    "don't",
+    "do n't",
+    "ca",
+    "n't",
+    "can't",
+    "a.m.",
+    "p.m.",
+    "e.g.",
+    ":)",
+    "(:",
+    "'s",
+    "s'",
+    "http://x.co/a?b=1",
+    "www.test.com",
+    "mr.",
+    "U.K.",
+    "1,000",
+    "10.5",
+    "3rd",
+    "--",
+    "...",
+    "(",
+    ")",
+    '"',
+    "'",
+    "-",
+    "/",
+    "&",
+    "$5",
+    "5%",
+    " ",
+    "  ",
+    "\u00a0",
+    "\t",
+    "\n",
+    "é",
+]
+
+
+@settings(
+    max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.text(max_size=120))
+def test_same_tokens_as_spacy_on_arbitrary_unicode(analyser, text):
+    normalised = normalise(text)
+    assert analyser.tokens(normalised) == spacy_tokens(analyser, normalised)
+
+
+@settings(
+    max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.sampled_from(PIECES), max_size=30).map("".join))
+@example("don't:) :)don't")  # "):" across the space blocks the second ":)" in spaCy
+@example("a.m . 10a.m .")
+def test_same_tokens_as_spacy_on_special_cases_and_spaces(analyser, text):
+    normalised = normalise(text)
+    assert analyser.tokens(normalised) == spacy_tokens(analyser, normalised)
+
+
+def test_same_tokens_as_spacy_on_every_corpus_and_public_note(analyser):
+    files = [*sorted(CORPUS.glob("*.jsonl")), PUBLIC_EVAL]
+    checked = 0
+    for path in files:
+        if not path.exists():
+            continue
+        for line in path.read_text(encoding="utf-8").splitlines():
+            normalised = normalise(json.loads(line)["text"])
+            assert analyser.tokens(normalised) == spacy_tokens(analyser, normalised)
+            checked += 1
+    assert checked > 20_000
