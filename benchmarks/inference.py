@@ -18,6 +18,12 @@ repeated) in chunks of 2,000 (as ``rightcall score`` reads them); ``rightcall sc
 command on a JSONL file of ``--notes`` notes with unique ids; and test-split F1 next to
 the speed. ``notes_per_cpu_second`` is throughput per core.
 
+Baselines inside rightcall, from the same run (issue 15): the one-note latency and the
+``probabilities`` throughput again with the pure-Python term pipeline (the same model with
+``model._context.NoteAnalyser``), next to the engine this process runs (``engine``, the
+compiled one when it is built); and ``rightcall score --engine dask --workers 2`` on the
+same file as the single-process command (``--no-dask`` skips it).
+
     .venv/bin/python benchmarks/inference.py [--notes 100000] [--latency-notes 2000] [--quick]
 
 Prints tables and writes ``benchmarks/results/inference.json`` (``inference.quick.json``
@@ -27,6 +33,8 @@ with ``--quick``).
 from __future__ import annotations
 
 import argparse
+import copy
+import importlib.util
 import json
 import subprocess
 import sys
@@ -54,13 +62,14 @@ from rich.console import Console
 from rich.table import Table
 
 from evaluation import all_label_metrics
-from model import LABELS, load
+from model import LABELS, engine_name, load
 from notefiles import NoteSet, load_notes
 from training import load_config, tune_threshold
 
 CHUNK = 2000  # scoring/_score.py reads files in chunks of this many notes
 WARM_UP = 50
 SCORE_TIMEOUT = 3600.0
+DASK_WORKERS = 2
 SHORT = {"mental_health": "MH", "crime": "crime", "threat_to_life": "TTL"}
 
 
@@ -196,6 +205,7 @@ def measure_rightcall(
     entry: dict = {
         "description": "rightcall classify (calibrated, evidence, route); batch = probabilities",
         "model": model_description(latest),
+        "engine": engine_name(),  # the term pipeline this process runs: compiled or python
     }
     entry["quality"] = quality(
         classifier.probabilities(test.texts), test.labels, classifier.thresholds
@@ -211,7 +221,38 @@ def measure_rightcall(
     console.log("rightcall: classify_many with evidence (what the API computes)")
     entry["batch_with_evidence"] = batch_speed(classifier.classify_many, many)
     entry["stages_us_per_note"] = stages(classifier, few)
+    entry["python_engine"] = measure_python_engine(classifier, latest, many, few, console)
     return entry
+
+
+def python_twin(classifier, latest: Path):
+    """The same classifier with the pure-Python term pipeline (the reference the compiled
+    one is tested equal to), as the in-run baseline of the compiled engine."""
+    # A private module on purpose, and only here: the public API picks one engine per
+    # process (RIGHTCALL_ENGINE), and comparing both in one run needs the other one too.
+    from model._context import NoteAnalyser
+
+    twin = copy.copy(classifier)
+    twin.analyser = NoteAnalyser(latest / "lexicon")
+    return twin
+
+
+def measure_python_engine(
+    classifier, latest: Path, many: list[str], few: list[str], console: Console
+) -> dict:
+    """``latency_ms`` and ``batch`` as for the process's engine, with the pure-Python one."""
+    twin = python_twin(classifier, latest)
+    same = bool(np.array_equal(classifier.probabilities(few), twin.probabilities(few)))
+    console.log("rightcall, pure-Python engine: latency of classify")
+    latency_ms = latency(twin.classify, few)
+    console.log("rightcall, pure-Python engine: probabilities")
+    batch = batch_speed(twin.probabilities, many)
+    return {
+        "engine": "python",
+        "same_probabilities": same,  # on the latency notes, bit for bit
+        "latency_ms": latency_ms,
+        "batch": batch,
+    }
 
 
 def stages(classifier, texts: list[str]) -> dict:
@@ -285,50 +326,60 @@ def measure_spacy(
     return entry
 
 
-def measure_score_command(latest: Path, notes: int, console: Console) -> dict:
-    """``rightcall score`` on a JSONL file of ``notes`` notes with unique ids, and on a
-    ten-note file for the fixed cost (start-up, imports, model load and verification)."""
-    rows = corpus_rows("test")
-    with tempfile.TemporaryDirectory(prefix="rightcall-bench-score-") as workdir:
-        work = Path(workdir)
-        runs = {}
-        for name, count in (("fixed", 10), ("file", notes)):
-            source = work / f"{name}.jsonl"
-            with source.open("w", encoding="utf-8") as handle:
-                for i in range(count):
-                    row = rows[i % len(rows)]
-                    handle.write(
-                        json.dumps({"id": f"{row['id']}#{i // len(rows)}", "text": row["text"]})
-                        + "\n"
-                    )
-            output = work / f"{name}.out.jsonl"
-            console.log(f"rightcall score: {count} notes")
-            code, seconds, usage = run_bounded(
-                [
-                    str(RIGHTCALL),
-                    "score",
-                    str(source),
-                    "--output",
-                    str(output),
-                    "--model",
-                    str(latest),
-                ],
-                SCORE_TIMEOUT,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
+def write_notes(path: Path, rows: list[dict], count: int) -> None:
+    """``count`` notes of ``rows``, cycling, each with a unique id."""
+    with path.open("w", encoding="utf-8") as handle:
+        for i in range(count):
+            row = rows[i % len(rows)]
+            handle.write(
+                json.dumps({"id": f"{row['id']}#{i // len(rows)}", "text": row["text"]}) + "\n"
             )
-            if code != 0:
-                raise RuntimeError(f"rightcall score exited with {code}")
-            with output.open("rb") as handle:
-                written = sum(1 for _ in handle)
-            if written != count:
-                raise RuntimeError(f"rightcall score wrote {written} rows for {count} notes")
-            runs[name] = {
-                "notes": count,
-                "seconds": seconds,
-                "cpu_seconds": usage.ru_utime + usage.ru_stime,
-                "peak_rss_mib": usage.ru_maxrss / 1024,
-            }
+
+
+def score_run(
+    latest: Path, source: Path, count: int, work: Path, extra: Sequence[str] = ()
+) -> dict:
+    """One ``rightcall score`` command to completion: wall seconds, and the CPU time and
+    peak RSS of the command with every descendant it waited for. ``os.wait4`` (in
+    ``run_bounded``) reports a child's own usage plus its reaped children's, as
+    RUSAGE_CHILDREN would, so the Dask workers, which the command starts and joins, count."""
+    tag = "-".join(x.strip("-") for x in extra) or "single"
+    output = work / f"{source.stem}.{tag}.out.jsonl"
+    errors = work / f"{source.stem}.{tag}.stderr.txt"
+    with errors.open("wb") as sink:  # a file, not a pipe: a chatty child never blocks
+        code, seconds, usage = run_bounded(
+            [
+                str(RIGHTCALL),
+                "score",
+                str(source),
+                "--output",
+                str(output),
+                "--model",
+                str(latest),
+                *extra,
+            ],
+            SCORE_TIMEOUT,
+            cwd=work,  # where Dask may leave its scratch space
+            stdout=subprocess.DEVNULL,
+            stderr=sink,
+        )
+    if code != 0:
+        tail = errors.read_text("utf-8", errors="replace")[-3000:]
+        raise RuntimeError(f"rightcall score {' '.join(extra)} exited with {code}:\n{tail}")
+    with output.open("rb") as handle:
+        written = sum(1 for _ in handle)
+    if written != count:
+        raise RuntimeError(f"rightcall score wrote {written} rows for {count} notes")
+    output.unlink()
+    return {
+        "notes": count,
+        "seconds": seconds,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "peak_rss_mib": usage.ru_maxrss / 1024,  # of the largest process
+    }
+
+
+def score_figures(runs: dict, notes: int) -> dict:
     fixed, run = runs["fixed"], runs["file"]
     scoring = max(run["seconds"] - fixed["seconds"], 1e-9)
     scoring_cpu = max(run["cpu_seconds"] - fixed["cpu_seconds"], 1e-9)
@@ -340,6 +391,48 @@ def measure_score_command(latest: Path, notes: int, console: Console) -> dict:
         "notes_per_cpu_second_after_startup": notes / scoring_cpu,
         "startup_seconds": fixed["seconds"],
     }
+
+
+def dask_missing() -> str | None:
+    """Why ``--engine dask`` cannot run here, or None."""
+    missing = [m for m in ("dask", "distributed") if importlib.util.find_spec(m) is None]
+    if missing:
+        return f"the dask extra is not installed (no {', '.join(missing)})"
+    return None
+
+
+def measure_score_command(latest: Path, notes: int, dask: bool, console: Console) -> dict:
+    """``rightcall score`` on a JSONL file of ``notes`` notes with unique ids, and on a
+    ten-note file for the fixed cost (start-up, imports, model load and verification);
+    then the same two files with ``--engine dask --workers 2`` (``dask_2_workers``, whose
+    fixed cost includes starting the local cluster and loading the model in each worker)."""
+    rows = corpus_rows("test")
+    latest = latest.resolve()
+    with tempfile.TemporaryDirectory(prefix="rightcall-bench-score-") as workdir:
+        work = Path(workdir)
+        sources = {}
+        for name, count in (("fixed", 10), ("file", notes)):
+            sources[name] = (work / f"{name}.jsonl", count)
+            write_notes(sources[name][0], rows, count)
+        runs = {}
+        for name, (source, count) in sources.items():
+            console.log(f"rightcall score: {count} notes")
+            runs[name] = score_run(latest, source, count, work)
+        result = score_figures(runs, notes)
+        if not dask:
+            result["dask_2_workers"] = {"skipped": "--no-dask"}
+        elif (reason := dask_missing()) is not None:
+            result["dask_2_workers"] = {"skipped": reason}
+        else:
+            extra = ["--engine", "dask", "--workers", str(DASK_WORKERS)]
+            runs = {}
+            for name, (source, count) in sources.items():
+                console.log(
+                    f"rightcall score --engine dask --workers {DASK_WORKERS}: {count} notes"
+                )
+                runs[name] = score_run(latest, source, count, work, extra)
+            result["dask_2_workers"] = {"workers": DASK_WORKERS, **score_figures(runs, notes)}
+    return result
 
 
 # ---------------------------------------------------------------- the run
@@ -362,6 +455,8 @@ def run(args: argparse.Namespace, console: Console) -> dict:
         "dev_notes": len(dev),
         "test_notes": len(test),
         "train_limit": args.train_limit,
+        "score": not args.no_score,
+        "dask": not args.no_score and not args.no_dask,
     }
     document = new_document("inference", settings)
     systems: dict = {}
@@ -371,7 +466,7 @@ def run(args: argparse.Namespace, console: Console) -> dict:
         systems["rightcall"]["retrained_for_this_run"] = retrained
         if not args.no_score:
             systems["rightcall"]["score_command"] = measure_score_command(
-                latest, args.notes, console
+                latest, args.notes, not args.no_dask, console
             )
     systems["sklearn-tfidf-lr"] = measure_sklearn(train, dev, test, many, few, console)
     systems["spacy-textcat-bow"] = measure_spacy(
@@ -432,24 +527,31 @@ def print_tables(document: dict, console: Console) -> None:
             fmt(b["notes_per_second"], 0),
             fmt(b["notes_per_cpu_second"], 0),
         )
+    python = rc.get("python_engine") or {}
+    if python.get("batch"):
+        b = python["batch"]
+        table.add_row(
+            "probabilities, pure-Python engine",
+            f"{b['notes']:,}",
+            fmt(b["seconds"], 1),
+            fmt(b["notes_per_second"], 0),
+            fmt(b["notes_per_cpu_second"], 0),
+        )
     score = rc.get("score_command")
     if score:
-        run = score["runs"]["file"]
-        table.add_row(
-            "rightcall score (whole command)",
-            f"{run['notes']:,}",
-            fmt(run["seconds"], 1),
-            fmt(score["notes_per_second"], 0),
-            fmt(score["notes_per_cpu_second"], 0),
-        )
-        table.add_row(
-            f"rightcall score (less {score['startup_seconds']:.1f} s start-up)",
-            f"{run['notes']:,}",
-            "",
-            fmt(score["notes_per_second_after_startup"], 0),
-            fmt(score["notes_per_cpu_second_after_startup"], 0),
-        )
+        add_score_rows(table, "rightcall score", score)
+        dask = score.get("dask_2_workers") or {}
+        if "runs" in dask:
+            add_score_rows(
+                table, f"rightcall score --engine dask --workers {dask['workers']}", dask
+            )
+        elif dask.get("skipped"):
+            table.add_row(
+                "rightcall score --engine dask", "", "", f"skipped: {dask['skipped']}", ""
+            )
     console.print(table)
+    if python:
+        print_engines(rc, console)
     s = rc["stages_us_per_note"]
     table = Table(
         "stage",
@@ -461,6 +563,56 @@ def print_tables(document: dict, console: Console) -> None:
         table.add_row(key, fmt(s[key], 0), f"{s[key] / s['total']:.0%}")
     table.add_row("total", fmt(s["total"], 0), "100%")
     console.print(table)
+
+
+def add_score_rows(table: Table, name: str, score: dict) -> None:
+    """A score command as a whole, and less its fixed cost (the ten-note run)."""
+    run = score["runs"]["file"]
+    table.add_row(
+        f"{name} (whole command)",
+        f"{run['notes']:,}",
+        fmt(run["seconds"], 1),
+        fmt(score["notes_per_second"], 0),
+        fmt(score["notes_per_cpu_second"], 0),
+    )
+    table.add_row(
+        f"{name} (less {score['startup_seconds']:.1f} s start-up)",
+        f"{run['notes']:,}",
+        "",
+        fmt(score["notes_per_second_after_startup"], 0),
+        fmt(score["notes_per_cpu_second_after_startup"], 0),
+    )
+
+
+def print_engines(rc: dict, console: Console) -> None:
+    """The process's term pipeline next to the pure-Python one, same model, same run."""
+    python = rc["python_engine"]
+    table = Table(
+        "rightcall engine",
+        "classify p50 ms",
+        "p99 ms",
+        "probabilities notes/s",
+        "notes/CPU-s",
+        title="rightcall term pipeline engines, same run"
+        + ("" if python.get("same_probabilities") else " (PROBABILITIES DIFFER)"),
+    )
+    for name, entry in ((f"{rc.get('engine')} (this process)", rc), ("python (twin)", python)):
+        lat, batch = entry["latency_ms"], entry["batch"]
+        table.add_row(
+            name,
+            fmt(lat["p50"], 3),
+            fmt(lat["p99"], 3),
+            fmt(batch["notes_per_second"], 0),
+            fmt(batch["notes_per_cpu_second"], 0),
+        )
+    ratio_p50 = ratio(python["latency_ms"]["p50"], rc["latency_ms"]["p50"])
+    ratio_batch = ratio(rc["batch"]["notes_per_second"], python["batch"]["notes_per_second"])
+    table.add_row("speed-up", f"{fmt(ratio_p50)}x", "", f"{fmt(ratio_batch)}x", "")
+    console.print(table)
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    return a / b if a is not None and b else None
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -485,6 +637,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument(
         "--no-score", action="store_true", help="skip the `rightcall score` command"
+    )
+    parser.add_argument(
+        "--no-dask",
+        action="store_true",
+        help="skip `rightcall score --engine dask --workers 2` (it runs unless the dask "
+        "extra is missing)",
     )
     parser.add_argument(
         "--quick", action="store_true", help="2,000 batch notes, 300 latency notes, 2 spaCy epochs"

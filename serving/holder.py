@@ -14,7 +14,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from model import LABELS, ROUTES, VERSION_PATTERN, ArtefactError, Classifier, load
+from model import (
+    LABELS,
+    ROUTES,
+    VERSION_PATTERN,
+    ArtefactError,
+    Classifier,
+    engine_name,
+    load,
+)
 
 from .logs import log_event
 from .telemetry import Metrics
@@ -111,6 +119,7 @@ class ModelHolder:
             version=candidate.version,
             previous=previous,
             seconds=round(seconds, 3),
+            engine=engine_name(),  # compiled or python term pipeline
         )
         return ReloadOutcome(previous, candidate.version, seconds)
 

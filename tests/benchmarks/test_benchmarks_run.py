@@ -3,6 +3,7 @@ README and ``run_all.py`` read. No timing is asserted: speed is for the scripts 
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import subprocess
 import sys
@@ -111,8 +112,30 @@ def test_inference_benchmark_measures_rightcall_and_baselines(models_dir, tmp_pa
     rightcall = systems["rightcall"]
     assert rightcall["retrained_for_this_run"] is None  # the session model is current
     assert rightcall["model"]["version"] == (models_dir / "latest").resolve().name
-    assert rightcall["score_command"]["runs"]["file"]["notes"] == 300
     assert set(rightcall["stages_us_per_note"]) >= {"analyse", "features", "total"}
+    # The pure-Python term pipeline, measured the same way in the same run (issue 15).
+    assert rightcall["engine"] in {"compiled", "python"}
+    python = rightcall["python_engine"]
+    assert python["engine"] == "python" and python["same_probabilities"] is True
+    assert python["latency_ms"]["n"] == 60 and python["latency_ms"]["p50"] > 0
+    assert python["batch"]["notes"] == 300 and python["batch"]["notes_per_second"] > 0
+    score = rightcall["score_command"]
+    assert score["runs"]["file"]["notes"] == 300
+    # `rightcall score --engine dask --workers 2` on the same file, unless dask is missing.
+    dask = score["dask_2_workers"]
+    if all(importlib.util.find_spec(m) for m in ("dask", "distributed")):
+        assert dask["workers"] == 2
+        assert {r["notes"] for r in dask["runs"].values()} == {10, 300}
+        assert all(r["cpu_seconds"] > 0 for r in dask["runs"].values())
+        assert set(dask) >= {
+            "notes_per_second",
+            "notes_per_cpu_second",
+            "notes_per_second_after_startup",
+            "notes_per_cpu_second_after_startup",
+            "startup_seconds",
+        }
+    else:
+        assert "not installed" in dask["skipped"]
 
 
 def test_training_scale_benchmark_trains_in_a_child(tmp_path):
@@ -151,3 +174,73 @@ def test_run_all_runs_footprint_and_summarises(models_dir, tmp_path):
     verdicts = {t["what"]: t["verdict"] for t in summary["targets"]}
     assert verdicts["one worker RSS after warm-up (MB)"] in {"met", "MISSED"}
     assert verdicts["classify, one note, p50 (ms)"] == "not measured"  # inference not run
+    assert verdicts["cold start to /readyz (s, median)"] in {"met", "MISSED"}
+    for what in (  # issue 15, from documents this run did not write
+        "batch: rightcall score --engine dask --workers 2, notes/s (both cores)",
+        "API, 2 workers, c. 32, classify / healthz req/s (issue 15)",
+        "API, 1 worker, c. 1, classify p50 minus healthz p50 (ms)",
+        "classify, one note with evidence, p50 (ms), compiled engine",
+    ):
+        assert verdicts[what] == "not measured"
+    assert verdicts["batch: probabilities notes/s, compiled vs pure-Python engine"] == "-"
+
+
+def test_summary_reads_issue_15_figures_and_copes_with_missing_ones(tmp_path):
+    """The summary's rows from made-up documents: issue 15's fields when present, "not
+    measured" when a document predates them (or lacks a run)."""
+    rightcall = {
+        "engine": "compiled",
+        "latency_ms": {"p50": 1.0, "p99": 2.0},
+        "batch": {"notes_per_second": 300.0, "notes_per_cpu_second": 300.0},
+        "python_engine": {"latency_ms": {"p50": 2.0}, "batch": {"notes_per_second": 100.0}},
+        "score_command": {
+            "notes_per_second": 50.0,
+            "dask_2_workers": {"notes_per_second": 80.0, "notes_per_cpu_second": 40.0},
+        },
+    }
+    api = {
+        "summary": [
+            {"workers": 1, "concurrency": 1, "classify_p50_ms": 3.0, "healthz_p50_ms": 0.5},
+            {"workers": 2, "concurrency": 32, "rps_ratio": 0.25},
+        ]
+    }
+    (tmp_path / "inference.json").write_text(json.dumps({"systems": {"rightcall": rightcall}}))
+    (tmp_path / "api.json").write_text(json.dumps(api))
+    targets = summarise(tmp_path)
+    values = {t["what"]: (t["value"], t["verdict"]) for t in targets}
+    assert values["classify, one note with evidence, p50 (ms), compiled engine"] == (
+        1.0,
+        "MISSED",
+    )
+    assert values["batch: probabilities notes/s, compiled vs pure-Python engine"] == (3.0, "-")
+    assert values["API, 1 worker, c. 1, classify p50 minus healthz p50 (ms)"] == (2.5, "MISSED")
+    assert values["API, 2 workers, c. 32, classify / healthz req/s (issue 15)"] == (
+        0.25,
+        "MISSED",
+    )
+    dask_row = "batch: rightcall score --engine dask --workers 2, notes/s (both cores)"
+    assert values[dask_row] == (80.0, "MISSED")
+
+    # An older inference document: no engine, no twin, no dask run; and a skipped dask run.
+    for key in ("engine", "python_engine"):
+        del rightcall[key]
+    rightcall["score_command"]["dask_2_workers"] = {"skipped": "--no-dask"}
+    (tmp_path / "inference.json").write_text(json.dumps({"systems": {"rightcall": rightcall}}))
+    (tmp_path / "api.json").write_text(json.dumps({"summary": []}))
+    targets = summarise(tmp_path)
+    verdicts = {t["what"]: t["verdict"] for t in targets}
+    notes = {t["what"]: t["baselines"] for t in targets}
+    for what in (
+        "classify, one note with evidence, p50 (ms), compiled engine",
+        "API, 1 worker, c. 1, classify p50 minus healthz p50 (ms)",
+        "API, 2 workers, c. 32, classify / healthz req/s (issue 15)",
+        dask_row,
+    ):
+        assert verdicts[what] == "not measured"
+    assert "skipped: --no-dask" in notes[dask_row]
+
+
+def summarise(results: Path) -> list[dict]:
+    """``run_all.py --summary-only`` on the documents in ``results``; its targets."""
+    run_script("run_all", "--summary-only", "--results", str(results))
+    return read(results / "summary.json", "summary")["targets"]

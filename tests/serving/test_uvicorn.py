@@ -179,6 +179,10 @@ def test_real_server(server, classifier):
         ("start", classifier.version),
         ("SIGHUP", "v2-good"),
     ]
+    # The server says which term pipeline it runs (the test process runs the same one).
+    from model import engine_name
+
+    assert {e["engine"] for e in reloads} == {engine_name()}
     refusals = [e for e in events if e.get("event") == "model_load_refused"]
     assert [e["trigger"] for e in refusals] == ["SIGHUP", "api"]
     assert all("sha256" in e["reason"] for e in refusals)
