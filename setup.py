@@ -56,14 +56,15 @@ def _extensions() -> list[Extension]:
     except ImportError:  # build requirements not installed: pure Python only
         print("[rightcall] Cython not available: the pure-Python path will run")
         return []
-    modules = [
-        Extension(f"model._fast.{name}", [f"model/{name}.py"], optional=True) for name in COMPILED
-    ]
-    return cythonize(
+    modules = [Extension(f"model._fast.{name}", [f"model/{name}.py"]) for name in COMPILED]
+    compiled = cythonize(
         modules,
         compiler_directives={"language_level": 3, "binding": True},
         quiet=True,
     )
+    for extension in compiled:
+        extension.optional = True  # set after cythonize, which does not carry it over
+    return compiled
 
 
 setup(ext_modules=_extensions(), cmdclass={"build_ext": BuildCompiled})
