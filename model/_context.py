@@ -204,10 +204,11 @@ class NoteAnalyser:
         """(token text, start) pairs, exactly as spaCy's tokenizer splits a normalised note.
 
         spaCy splits at spaces first and tokenizes each run of non-space characters (and
-        each run of extra spaces) on its own; its special cases hold no space that a
-        normalised note could contain. So each distinct run is tokenized by spaCy once and
-        remembered: notes repeat their words, and building a ``Doc`` per note cost more
-        than the rest of tokenizing (tested equal to the tokenizer on arbitrary text).
+        each run of extra spaces) on its own, so each distinct run is tokenized by spaCy
+        once and remembered: notes repeat their words, and building a ``Doc`` per note cost
+        more than the rest of tokenizing. Only spaCy's last step, special cases found over
+        the whole note, can reach across a space; a note where one could goes to the
+        tokenizer whole (tested equal to the tokenizer on arbitrary text).
         """
         cache = self._run_cache
         if len(cache) > TERM_CACHE_SIZE:
