@@ -19,7 +19,7 @@ from setuptools.command.build_ext import build_ext
 ROOT = Path(__file__).parent
 # The per-note term pipeline, in import order: spelling -> text -> persons -> context.
 COMPILED = ["_spelling", "_text", "_persons", "_context"]
-RECORD = Path("model") / "_fast" / "sources.json"
+RECORD_FILE = "sources.json"  # read by model/_engine.py
 
 
 class BuildCompiled(build_ext):
@@ -40,14 +40,10 @@ class BuildCompiled(build_ext):
             name: hashlib.sha256((ROOT / "model" / f"{name}.py").read_bytes()).hexdigest()
             for name in COMPILED
         }
-        text = json.dumps(record, indent=2, sort_keys=True) + "\n"
-        # In place (editable install) and in the build tree (wheel): wherever the .so went.
-        targets = {ROOT / RECORD, Path(self.build_lib) / RECORD}
-        if self.inplace:
-            targets = {ROOT / RECORD}
-        for target in targets:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8")
+        # Beside the compiled modules, wherever they went: in place (editable install) or the
+        # build tree (wheel), never both.
+        target = built[0].parent / RECORD_FILE
+        target.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
 
 
 def _extensions() -> list[Extension]:

@@ -176,6 +176,11 @@ def make_console():
     return probe if probe.is_terminal else Console(width=160)
 
 
+def ratio(a: float | None, b: float | None) -> float | None:
+    """a / b, or None when either is missing (or b is zero)."""
+    return a / b if a is not None and b else None
+
+
 def fmt(value: float | None, digits: int = 2) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "n/a"

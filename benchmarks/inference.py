@@ -53,6 +53,7 @@ from _common import (
     fmt,
     model_description,
     new_document,
+    ratio,
     run_and_report,
     run_bounded,
     sample_texts,
@@ -512,26 +513,17 @@ def print_tables(document: dict, console: Console) -> None:
         "notes/CPU-s",
         title="rightcall batch throughput",
     )
-    for name, key in (
-        ("probabilities (no result objects)", "batch"),
-        ("classify_many (no evidence)", "batch_results"),
-        ("classify_many (with evidence)", "batch_with_evidence"),
+    python = rc.get("python_engine") or {}
+    for name, b in (
+        ("probabilities (no result objects)", rc.get("batch")),
+        ("classify_many (no evidence)", rc.get("batch_results")),
+        ("classify_many (with evidence)", rc.get("batch_with_evidence")),
+        ("probabilities, pure-Python engine", python.get("batch")),
     ):
-        b = rc.get(key)
         if b is None:
             continue
         table.add_row(
             name,
-            f"{b['notes']:,}",
-            fmt(b["seconds"], 1),
-            fmt(b["notes_per_second"], 0),
-            fmt(b["notes_per_cpu_second"], 0),
-        )
-    python = rc.get("python_engine") or {}
-    if python.get("batch"):
-        b = python["batch"]
-        table.add_row(
-            "probabilities, pure-Python engine",
             f"{b['notes']:,}",
             fmt(b["seconds"], 1),
             fmt(b["notes_per_second"], 0),
@@ -609,10 +601,6 @@ def print_engines(rc: dict, console: Console) -> None:
     ratio_batch = ratio(rc["batch"]["notes_per_second"], python["batch"]["notes_per_second"])
     table.add_row("speed-up", f"{fmt(ratio_p50)}x", "", f"{fmt(ratio_batch)}x", "")
     console.print(table)
-
-
-def ratio(a: float | None, b: float | None) -> float | None:
-    return a / b if a is not None and b else None
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from _common import RESULTS, finish, fmt, make_console, new_document
+from _common import RESULTS, finish, fmt, make_console, new_document, ratio
 from rich.table import Table
 
 HERE = Path(__file__).resolve().parent
@@ -54,10 +54,6 @@ def _get(source: dict | None, *keys):
 
 def _minus(a: float | None, b: float | None) -> float | None:
     return a - b if a is not None and b is not None else None
-
-
-def _ratio(a: float | None, b: float | None) -> float | None:
-    return a / b if a is not None and b else None
 
 
 Row = tuple[str, str, float | None, Callable[[float], bool] | None, str]
@@ -218,7 +214,7 @@ def rows(documents: dict[str, dict | None]) -> list[Row]:
         (
             "batch: probabilities notes/s, compiled vs pure-Python engine",
             "-",
-            _ratio(_get(rc, "batch", "notes_per_second"), _get(py, "batch", "notes_per_second"))
+            ratio(_get(rc, "batch", "notes_per_second"), _get(py, "batch", "notes_per_second"))
             if compiled
             else None,
             None,

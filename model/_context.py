@@ -205,8 +205,8 @@ class NoteAnalyser:
 
         spaCy splits at spaces first and tokenizes each run of non-space characters (and
         each run of extra spaces) on its own, so each distinct run is tokenized by spaCy
-        once and remembered: notes repeat their words, and building a ``Doc`` per note cost
-        more than the rest of tokenizing. Only spaCy's last step, special cases found over
+        once and remembered: notes repeat their words, and a ``Doc`` per note (with its
+        spans read back) cost about a third more. Only spaCy's last step, special cases found over
         the whole note, can reach across a space; a note where one could goes to the
         tokenizer whole (tested equal to the tokenizer on arbitrary text).
         """
@@ -220,7 +220,8 @@ class NoteAnalyser:
             start = match.start()
             run = match.group()
             if run[0] != " ":
-                if before and (before[-1], run[0]) in joins and _joined(before, run, joins):
+                pairs = joins.get((before[-1], run[0])) if before else None
+                if pairs and any(before.endswith(a) and run.startswith(b) for a, b in pairs):
                     # A special case could match across this space ("):" in ") :)"), and
                     # spaCy's overlap filter then reads the note as a whole: so do we.
                     return [(t.text, t.idx) for t in self.nlp.tokenizer(normalised)]
@@ -402,11 +403,6 @@ def _special_joins(tokenizer: Tokenizer) -> Joins:
         for before, after in zip(pieces, pieces[1:], strict=False):
             joins.setdefault((before[-1], after[0]), set()).add((before, after))
     return {chars: sorted(pairs) for chars, pairs in joins.items()}
-
-
-def _joined(before: str, run: str, joins: Joins) -> bool:
-    """Whether a special-case pattern could span the space between two runs."""
-    return any(before.endswith(a) and run.startswith(b) for a, b in joins[(before[-1], run[0])])
 
 
 # History triggers that date an event ("two years ago", "in 2019", "as a teenager"), as

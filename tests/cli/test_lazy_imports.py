@@ -9,6 +9,8 @@ from __future__ import annotations
 import subprocess
 import sys
 
+import pytest
+
 HEAVY = ("sklearn", "spacy", "pandas", "scipy", "training", "evaluation", "scoring")
 
 
@@ -40,12 +42,8 @@ def test_model_names_load_on_first_use():
 def test_unknown_model_name_is_an_attribute_error():
     import model
 
-    try:
+    with pytest.raises(AttributeError, match="no_such_name"):
         model.no_such_name  # noqa: B018
-    except AttributeError as error:
-        assert "no_such_name" in str(error)
-    else:
-        raise AssertionError("model.no_such_name should not exist")
 
 
 def test_every_command_is_listed_and_one_command_runs_alone():

@@ -17,9 +17,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from model import LEXICON_DIR, _engine
 from model import _context as pure_context
-from model import _engine
-from model._context import TRIGGER_KINDS
 
 from ..conftest import CORPUS, PUBLIC_EVAL
 
@@ -75,13 +74,9 @@ def assert_same(pair, texts: list[str]) -> None:
 
 
 def _lexicon_words(analyser) -> list[str]:
-    words = {w for _, phrase in analyser.cue_patterns for w in phrase}
-    for termset in analyser.termsets.values():
-        for kind in TRIGGER_KINDS:
-            words.update(w for phrase in termset[kind] for w in phrase.split())
-    words.update(list(analyser.lexicon.expansions)[:400])
-    words.update(list(analyser.persons.names)[:200])
-    return sorted(words)
+    """The words of every lexicon (as the person step reads them), and some names."""
+    words = pure_context._lexicon_words(LEXICON_DIR, analyser._tokens_of)
+    return sorted(words | set(sorted(analyser.persons.names)[:200]))
 
 
 _PIECES = [

@@ -53,8 +53,8 @@ def test_missing_build_falls_back_with_one_warning(fresh_choice, tmp_path, caplo
 
 
 def test_compiled_engine_is_chosen_when_built(fresh_choice):
-    if _engine.compiled_problem() is not None:
-        pytest.skip(f"compiled term pipeline not available: {_engine.compiled_problem()}")
+    if (problem := _engine.compiled_problem()) is not None:
+        pytest.skip(f"compiled term pipeline not available: {problem}")
     fresh_choice.delenv(_engine.ENGINE_VARIABLE, raising=False)
     assert _engine.engine_name() == "compiled"
     assert _engine.analyser_class().__module__ == "model._fast._context"
