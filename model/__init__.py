@@ -28,6 +28,7 @@ _EXPORTS = {
     "LabelScore": "_results",
     "MANIFEST_FILE": "_names",
     "MODEL_FILE": "_names",
+    "SCORER_FILE": "_names",
     "NoteAnalyser": "_engine",
     "PEOPLE": "_persons",
     "PERSON": "_persons",

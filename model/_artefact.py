@@ -1,8 +1,9 @@
 """The model artefact on disk: write it, and load it only when every hash matches.
 
-Layout of ``models/<version>/``: ``model.joblib`` (library types only),
-``lexicon/`` (the exact lexicon the model was trained with), ``MODEL_CARD.md`` and
-``manifest.json`` holding the sha256 of every other file. ``models/latest`` is a
+Layout of ``models/<version>/``: ``model.joblib`` (library types only), ``scorer.npz``
+(the same model as plain arrays, which is what serving and scoring load), ``lexicon/``
+(the exact lexicon the model was trained with), ``MODEL_CARD.md`` and ``manifest.json``
+holding the sha256 of every other file. ``models/latest`` is a
 symlink to the newest version.
 """
 
@@ -19,14 +20,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import joblib
-from sklearn.exceptions import InconsistentVersionWarning
-
 from ._classifier import Classifier
 from ._engine import analyser_class
 from ._features import FEATURE_VERSION
 from ._labels import LABELS
-from ._names import MANIFEST_FILE, MODEL_FILE
+from ._names import MANIFEST_FILE, MODEL_FILE, SCORER_FILE
+from ._scorer_file import read_scorer, write_scorer
 from ._text import LEXICON_DIR
 
 FORMAT_VERSION = 1
@@ -82,8 +81,13 @@ def write_artefact(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     directory.mkdir(parents=True, exist_ok=False)
+    import joblib
+
+    if classifier.estimators is None:
+        raise ValueError("only a classifier with its fitted estimators can be written")
     payload = {"feature_space": classifier.space, "estimators": classifier.estimators}
     joblib.dump({"format": FORMAT_VERSION, **payload}, directory / MODEL_FILE, compress=3)
+    write_scorer(directory / SCORER_FILE, classifier)
     shutil.copytree(lexicon_dir, directory / "lexicon")
     (directory / "MODEL_CARD.md").write_text(model_card(manifest), encoding="utf-8")
     files = sorted(
@@ -157,10 +161,40 @@ def verify(path: Path) -> dict[str, Any]:
     return manifest
 
 
-def load(path: str | Path) -> Classifier:
-    """Load a verified model from a directory such as ``models/latest``."""
+def load(path: str | Path, with_estimators: bool = False) -> Classifier:
+    """Load a verified model from a directory such as ``models/latest``.
+
+    Scoring needs only ``scorer.npz``, read without scikit-learn; ``with_estimators``
+    (or an artefact from before that file) unpickles the fitted scikit-learn objects too.
+    """
     path = Path(path)
     manifest = verify(path)
+    if with_estimators or SCORER_FILE not in manifest["files"]:
+        space, estimators = _read_estimators(path)
+        linear = None
+    else:
+        try:
+            space, linear = read_scorer(path / SCORER_FILE)
+        except Exception as error:  # a verified file that still cannot be read
+            raise ArtefactError(f"{path / SCORER_FILE}: cannot be loaded ({error})") from None
+        estimators = None
+    analyser = analyser_class()(path / "lexicon")
+    return Classifier(
+        analyser,
+        space,
+        estimators,
+        manifest["thresholds"],
+        name=manifest.get("name", "rightcall"),
+        version=manifest["version"],
+        manifest=manifest,
+        linear=linear,
+    )
+
+
+def _read_estimators(path: Path) -> tuple[Any, dict[str, Any]]:
+    import joblib
+    from sklearn.exceptions import InconsistentVersionWarning
+
     with warnings.catch_warnings():
         warnings.simplefilter("error", InconsistentVersionWarning)
         try:
@@ -171,13 +205,4 @@ def load(path: str | Path) -> Classifier:
             raise ArtefactError(f"{path / MODEL_FILE}: cannot be loaded ({error})") from None
     if payload.get("format") != FORMAT_VERSION:
         raise ArtefactError(f"{path / MODEL_FILE}: unknown artefact format {payload.get('format')}")
-    analyser = analyser_class()(path / "lexicon")
-    return Classifier(
-        analyser,
-        payload["feature_space"],
-        payload["estimators"],
-        manifest["thresholds"],
-        name=manifest.get("name", "rightcall"),
-        version=manifest["version"],
-        manifest=manifest,
-    )
+    return payload["feature_space"], payload["estimators"]

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-from sklearn.calibration import CalibratedClassifierCV
 
 from ._context import NoteAnalyser
 from ._evidence import EvidenceMapper
@@ -16,33 +16,53 @@ from ._results import ClassifyResult, LabelScore
 from ._route import suggest_route
 from ._windows import sentence_windows
 
+if TYPE_CHECKING:
+    from sklearn.calibration import CalibratedClassifierCV
+
+
+class LinearForm(NamedTuple):
+    """Every label's calibrated linear model as arrays, columns in ``LABELS`` order:
+    p = 1 / (1 + exp(slope * (x @ weights + intercept) + offset))."""
+
+    weights: np.ndarray  # (n_features, n_labels)
+    intercepts: np.ndarray
+    slopes: np.ndarray
+    offsets: np.ndarray
+
 
 class Classifier:
     """Scores notes for every label in ``LABELS``.
 
     The scikit-learn estimators are the source of truth; for speed the same
     arithmetic is done once per note as one sparse product (a sigmoid-calibrated
-    logistic regression is a linear score passed through two sigmoids).
+    logistic regression is a linear score passed through two sigmoids). A model
+    loaded for scoring only has ``linear`` and no ``estimators``.
     """
 
     def __init__(
         self,
         analyser: NoteAnalyser,
         space: FeatureSpace,
-        estimators: dict[str, CalibratedClassifierCV],
+        estimators: dict[str, CalibratedClassifierCV] | None,
         thresholds: dict[str, float],
         name: str = "rightcall",
         version: str = "unversioned",
         manifest: dict | None = None,
+        linear: LinearForm | None = None,
     ) -> None:
         self.analyser = analyser
         self.space = space
         self.estimators = estimators
+        if linear is None:
+            if estimators is None:
+                raise ValueError("a classifier needs its estimators or their linear form")
+            linear = linear_form(estimators)
+        self.linear = linear
         self.thresholds = {label: float(thresholds[label]) for label in LABELS}
         self.name = name
         self.version = version
         self.manifest = manifest or {}
-        self._weights, self._intercepts, self._slopes, self._offsets = _linear_form(estimators)
+        self._weights, self._intercepts, self._slopes, self._offsets = linear
         self._evidence = EvidenceMapper(space)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
@@ -128,7 +148,7 @@ class Classifier:
         (positive pushes towards the label). Character n-grams are left out: they cannot be
         read as terms, as in the evidence.
         """
-        names = self.space.words.get_feature_names_out().tolist()
+        names = self.space.word_names()
         columns = list(range(len(names)))
         for (cue, context), column in sorted(self.space.cue_column.items(), key=lambda i: i[1]):
             names.append(f"cue:{cue}" if context == "present" else f"cue:{cue}:{context}")
@@ -155,7 +175,7 @@ class Classifier:
         return np.concatenate(columns), np.concatenate(values)
 
 
-def _linear_form(estimators: dict[str, CalibratedClassifierCV]):
+def linear_form(estimators: dict[str, CalibratedClassifierCV]) -> LinearForm:
     """Weights, intercepts and sigmoid parameters of each label's calibrated model."""
     weights, intercepts, slopes, offsets = [], [], [], []
     for label in LABELS:
@@ -168,4 +188,6 @@ def _linear_form(estimators: dict[str, CalibratedClassifierCV]):
         intercepts.append(float(linear.intercept_[0]))
         slopes.append(float(sigmoid.a_))
         offsets.append(float(sigmoid.b_))
-    return np.column_stack(weights), np.array(intercepts), np.array(slopes), np.array(offsets)
+    return LinearForm(
+        np.column_stack(weights), np.array(intercepts), np.array(slopes), np.array(offsets)
+    )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
@@ -54,14 +56,16 @@ class EvidenceMapper:
 
     def __init__(self, space: FeatureSpace) -> None:
         self.space = space
-        self.word_names = space.words.get_feature_names_out().tolist()
+        self.word_names = space.word_names()
         self.word_context = [_context_of(name) for name in self.word_names]
         self.word_terms = [name.split(" ") for name in self.word_names]
-        self.word_shown = [
-            not all(_bare(term) in FUNCTION_TERMS or not term.isalnum() for term in terms)
-            for terms in self.word_terms
-        ]
-        self.max_ngram = space.words.ngram_range[1]
+        # Decided once per distinct term (n-grams share them): this runs at every start.
+        unshown = {
+            term: _bare(term) in FUNCTION_TERMS or not term.isalnum()
+            for term in {term for terms in self.word_terms for term in terms}
+        }
+        self.word_shown = [not all(map(unshown.__getitem__, terms)) for terms in self.word_terms]
+        self.max_ngram = space.word_max_n
         self.cue_of_column = {col: key for key, col in space.cue_column.items()}
         self.words = space.layout[BlockKind.WORDS]
         self.cues = space.layout[BlockKind.CUES]
@@ -169,12 +173,14 @@ def _bare(term: str) -> str:
     return term
 
 
+_CONTEXT_OF_PREFIX = {"neg_": "negated", "hist_": "historical", "hyp_": "hypothetical"}
+_CONTEXT_PREFIX = re.compile(r"(?:neg|hist|hyp)_")
+
+
 def _context_of(feature_name: str) -> str:
-    first = feature_name.split(" ", 1)[0]
-    for context, prefix in (("negated", "neg_"), ("historical", "hist_"), ("hypothetical", "hyp_")):
-        if first.startswith(prefix):
-            return context
-    return "present"
+    """The context of an n-gram's first term ("neg_knife her" -> "negated")."""
+    prefix = _CONTEXT_PREFIX.match(feature_name)
+    return "present" if prefix is None else _CONTEXT_OF_PREFIX[prefix.group()]
 
 
 def _merge(items: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:

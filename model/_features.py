@@ -12,16 +12,16 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.preprocessing import normalize
 
 from ._context import CONTEXTS, NoteAnalysis
 from ._layout import BlockKind, FeatureLayout
-from ._vocabulary import fit_vectoriser
+
+if TYPE_CHECKING:  # scikit-learn is needed to fit, never to score
+    from sklearn.feature_extraction.text import TfidfVectorizer
 
 _DIGIT = re.compile(r"\d")
 # Punctuation never enters a character n-gram: "seen," and "seen" are the same word.
@@ -80,6 +80,8 @@ def _is_feature_word(word: str) -> bool:
 
 
 def word_vectoriser(min_df: int = 2, max_ngram: int = 2) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         token_pattern=r"\S+",
         lowercase=False,
@@ -91,6 +93,8 @@ def word_vectoriser(min_df: int = 2, max_ngram: int = 2) -> TfidfVectorizer:
 
 
 def char_vectoriser(min_df: int = 3, max_features: int = 60_000) -> TfidfVectorizer:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
     return TfidfVectorizer(
         analyzer="char_wb",
         ngram_range=(3, 5),
@@ -152,15 +156,39 @@ class TfidfBlock:
     Tested equal to scikit-learn's ``transform``.
     """
 
-    def __init__(self, vectoriser: TfidfVectorizer, norm_floor: float = 0.0) -> None:
+    def __init__(
+        self,
+        vocabulary: dict[str, int],
+        idf: np.ndarray,
+        ngram_range: tuple[int, int],
+        sublinear: bool = True,
+        norm_floor: float = 0.0,
+    ) -> None:
         self.norm_floor = norm_floor
-        self.vocabulary: dict[str, int] = vectoriser.vocabulary_
-        self.idf = np.asarray(vectoriser.idf_, dtype=np.float64)
-        self.sublinear = vectoriser.sublinear_tf
+        self.vocabulary = vocabulary
+        self.idf = np.asarray(idf, dtype=np.float64)
+        self.sublinear = bool(sublinear)
         self.width = len(self.vocabulary)
-        self.max_n = vectoriser.ngram_range[1]
-        self._analyse = vectoriser.build_analyzer()
+        self.ngram_range = (int(ngram_range[0]), int(ngram_range[1]))
+        self.max_n = self.ngram_range[1]
         self._word_grams: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    @classmethod
+    def from_vectoriser(cls, vectoriser: TfidfVectorizer, norm_floor: float = 0.0) -> TfidfBlock:
+        return cls(
+            vectoriser.vocabulary_,
+            vectoriser.idf_,
+            vectoriser.ngram_range,
+            vectoriser.sublinear_tf,
+            norm_floor,
+        )
+
+    def names(self) -> list[str]:
+        """The n-gram of every column, in column order (``get_feature_names_out``)."""
+        names = [""] * self.width
+        for name, column in self.vocabulary.items():
+            names[column] = name
+        return names
 
     def weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         """tf-idf rows from count rows without duplicate entries (index order is free)."""
@@ -169,15 +197,16 @@ class TfidfBlock:
             np.log(data, out=data)
             data += 1.0
         data *= self.idf[counts.indices]
-        weighted = sp.csr_matrix((data, counts.indices, counts.indptr), shape=counts.shape)
-        if self.norm_floor > 0:
-            norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-            divisor = np.maximum(norms, self.norm_floor)
-            weighted.data /= np.repeat(divisor, np.diff(weighted.indptr))
-        else:
-            normalize(weighted, norm="l2", copy=False)
-        weighted.data = weighted.data.astype(np.float32)  # as the training matrix holds them
-        return weighted
+        # Each row's sum of squares in storage order, as scikit-learn's ``normalize`` adds
+        # them, so the rows are bit for bit the same without importing it.
+        lengths = np.diff(counts.indptr)
+        rows = np.repeat(np.arange(counts.shape[0]), lengths)
+        norms = np.sqrt(np.bincount(rows, weights=data * data, minlength=counts.shape[0]))
+        divisor = np.maximum(norms, self.norm_floor)
+        divisor[divisor == 0] = 1.0
+        data /= np.repeat(divisor, lengths)
+        # float32, as the training matrix holds them
+        return sp.csr_matrix((data.astype(np.float32), counts.indices, counts.indptr), counts.shape)
 
     def _word_columns(self, words: list[str]) -> list[int]:
         """Columns of a document's word n-grams (1 to ``max_n``), one per occurrence."""
@@ -248,7 +277,8 @@ class TfidfBlock:
         if known is None:
             if len(self._word_grams) > WORD_CACHE_SIZE:
                 self._word_grams.clear()
-            counts = Counter(self._analyse(word))
+            low, high = self.ngram_range
+            counts = Counter(char_wb_grams(word, low, high))
             pairs = sorted(
                 (column, n)
                 for column, n in zip(map(self.vocabulary.get, counts), counts.values(), strict=True)
@@ -260,6 +290,20 @@ class TfidfBlock:
             )
             self._word_grams[word] = known
         return known
+
+
+def char_wb_grams(word: str, low: int, high: int) -> list[str]:
+    """scikit-learn's ``char_wb`` n-grams of one word (no white space inside): padded with a
+    space each side; a word shorter than ``n`` gives one n-gram."""
+    padded = f" {word} "
+    size = len(padded)
+    grams = []
+    for n in range(low, high + 1):
+        if size <= n:
+            grams.append(padded)
+            break
+        grams += [padded[i : i + n] for i in range(size - n + 1)]
+    return grams
 
 
 # Up to this many notes, rows are built one by one: scipy's per-call overhead (about 0.85 ms
@@ -285,7 +329,7 @@ class FeatureSpace:
 
     def __init__(
         self,
-        words: TfidfVectorizer,
+        words: TfidfVectorizer | None,
         chars: TfidfVectorizer | None,
         cue_names: list[str],
         cue_weight: float = 1.0,
@@ -304,9 +348,30 @@ class FeatureSpace:
 
     def __getstate__(self) -> dict:
         state = self.__dict__.copy()
-        state.pop("_blocks", None)  # caches, rebuilt on demand
+        if self.words is not None:  # else the blocks are all there is
+            state.pop("_blocks", None)  # caches, rebuilt on demand
         state.pop("_layout", None)
         return state
+
+    @classmethod
+    def from_blocks(
+        cls,
+        words: TfidfBlock,
+        chars: TfidfBlock | None,
+        cue_names: list[str],
+        cue_weight: float = 1.0,
+    ) -> FeatureSpace:
+        """A space that can only score: fitted blocks without the vectorisers behind them
+        (loading it needs no scikit-learn)."""
+        space = cls(
+            None,
+            None,
+            cue_names,
+            cue_weight,
+            (words.norm_floor, chars.norm_floor if chars else 0.0),
+        )
+        space._blocks = (words, chars)
+        return space
 
     def _tfidf_blocks(self) -> tuple[TfidfBlock, TfidfBlock | None]:
         blocks = self.__dict__.get("_blocks")
@@ -314,21 +379,36 @@ class FeatureSpace:
             # Artefacts from before norm floors were a setting normalise every row fully.
             word_floor, char_floor = getattr(self, "norm_floors", (0.0, 0.0))
             blocks = (
-                TfidfBlock(self.words, word_floor),
-                TfidfBlock(self.chars, char_floor) if self.chars else None,
+                TfidfBlock.from_vectoriser(self.words, word_floor),
+                TfidfBlock.from_vectoriser(self.chars, char_floor) if self.chars else None,
             )
             self._blocks = blocks
         return blocks
+
+    @property
+    def has_chars(self) -> bool:
+        if self.words is not None:  # possibly not fitted yet
+            return self.chars is not None
+        return self._tfidf_blocks()[1] is not None
+
+    def word_names(self) -> list[str]:
+        """Each word-block column's n-gram, in column order."""
+        return self._tfidf_blocks()[0].names()
+
+    @property
+    def word_max_n(self) -> int:
+        return self._tfidf_blocks()[0].max_n
 
     @property
     def layout(self) -> FeatureLayout:
         """The blocks of a row, in order (the fitted vocabularies give their widths)."""
         layout = self.__dict__.get("_layout")
         if layout is None:
+            words, chars = self._tfidf_blocks()
             layout = self._layout = FeatureLayout(
                 [
-                    (BlockKind.WORDS, len(self.words.vocabulary_)),
-                    (BlockKind.CHARS, 0 if self.chars is None else len(self.chars.vocabulary_)),
+                    (BlockKind.WORDS, words.width),
+                    (BlockKind.CHARS, 0 if chars is None else chars.width),
                     (BlockKind.CUES, len(self.cue_names) * len(CUE_CONTEXTS)),
                 ]
             )
@@ -337,7 +417,7 @@ class FeatureSpace:
     def inputs(self, text: str, analysis: NoteAnalysis) -> NoteInputs:
         return NoteInputs(
             feature_words(analysis).words,
-            char_text(text, analysis) if self.chars is not None else "",
+            char_text(text, analysis) if self.has_chars else "",
             self.cue_columns(analysis),
         )
 
@@ -345,6 +425,10 @@ class FeatureSpace:
         return self.fit_inputs([self.inputs(t, a) for t, a in zip(texts, analyses, strict=True)])
 
     def fit_inputs(self, inputs: list[NoteInputs]) -> FeatureSpace:
+        from ._vocabulary import fit_vectoriser  # fitting needs scikit-learn
+
+        if self.words is None:
+            raise TypeError("a feature space loaded for scoring only cannot be fitted")
         fit_vectoriser(self.words, [i.words for i in inputs], by_word=False)
         if self.chars is not None:
             fit_vectoriser(self.chars, [i.chars for i in inputs], by_word=True)

@@ -8,3 +8,4 @@ import re
 MODEL_FILE = "model.joblib"
 MANIFEST_FILE = "manifest.json"
 VERSION_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
+SCORER_FILE = "scorer.npz"

@@ -29,9 +29,18 @@ def model_path(models_dir) -> Path:
 
 @pytest.fixture(scope="session")
 def classifier(model_path):
+    """The model as serving and scoring load it: from ``scorer.npz``, no scikit-learn."""
     from model import load
 
     return load(model_path)
+
+
+@pytest.fixture(scope="session")
+def full_classifier(model_path):
+    """The same model with its fitted scikit-learn objects, the reference for the arithmetic."""
+    from model import load
+
+    return load(model_path, with_estimators=True)
 
 
 @pytest.fixture()

@@ -24,13 +24,14 @@ def test_result_has_every_label_with_probability_threshold_and_flag(classifier):
     assert result.model_version == classifier.version
 
 
-def test_fast_path_matches_scikit_learn(classifier):
+def test_fast_path_matches_scikit_learn(classifier, full_classifier):
+    """The served model (plain arrays) scores as the fitted scikit-learn estimators do."""
     texts = ["male on the railway line", "bike stolen", "hearing voices, calm, safe at home"]
     ours = classifier.probabilities(texts)
-    analyses = [classifier.analyser.analyse(t) for t in texts]
-    matrix = classifier.space.transform(texts, analyses)
+    analyses = [full_classifier.analyser.analyse(t) for t in texts]
+    matrix = full_classifier.space.transform(texts, analyses)
     for j, label in enumerate(LABELS):
-        theirs = classifier.estimators[label].predict_proba(matrix)[:, 1]
+        theirs = full_classifier.estimators[label].predict_proba(matrix)[:, 1]
         np.testing.assert_allclose(ours[:, j], theirs, rtol=1e-9, atol=1e-12)
 
 
@@ -133,13 +134,13 @@ def test_identity_words_do_not_move_scores(classifier):
     assert np.ptp(np.array(probs), axis=0).max() < 1e-9
 
 
-def test_direct_tfidf_rows_match_scikit_learn(classifier):
+def test_direct_tfidf_rows_match_scikit_learn(classifier, full_classifier):
     from model._features import char_text, feature_words
 
     texts = ["Male on the railway line, 34M, says he will jump!", "bike stolen", "ok"]
     analyses = [classifier.analyser.analyse(t) for t in texts]
-    space = classifier.space
-    ours = space.transform(texts, analyses).toarray()
+    ours = classifier.space.transform(texts, analyses).toarray()
+    space = full_classifier.space
     words = space.words.transform([" ".join(feature_words(a).words) for a in analyses])
     chars = space.chars.transform([char_text(t, a) for t, a in zip(texts, analyses, strict=True)])
     word_columns = space.layout[BlockKind.WORDS]

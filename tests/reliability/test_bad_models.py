@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from model import MANIFEST_FILE, MODEL_FILE, point_latest, sha256_file
+from model import MANIFEST_FILE, SCORER_FILE, point_latest, sha256_file
 from serving import create_app
 from serving.logs import JsonFormatter
 
@@ -55,12 +55,12 @@ def manifest_not_json(version: Path) -> None:
     (version / MANIFEST_FILE).write_text('{"version": "half-written', "utf-8")
 
 
-def truncated_model_rehashed(version: Path) -> None:
-    """A model file cut short (a copy that failed halfway) whose manifest hash was updated
-    to match: the hashes agree, the file still cannot be read."""
-    model = version / MODEL_FILE
-    model.write_bytes(model.read_bytes()[: model.stat().st_size // 2])
-    edit_manifest(version, lambda m: m["files"].update({MODEL_FILE: sha256_file(model)}))
+def truncated_scorer_rehashed(version: Path) -> None:
+    """The file serving reads (``scorer.npz``) cut short, as by a copy that failed halfway,
+    with its manifest hash updated to match: the hashes agree, the file cannot be read."""
+    scorer = version / SCORER_FILE
+    scorer.write_bytes(scorer.read_bytes()[: scorer.stat().st_size // 2])
+    edit_manifest(version, lambda m: m["files"].update({SCORER_FILE: sha256_file(scorer)}))
 
 
 def lexicon_file_missing(version: Path) -> None:
@@ -85,7 +85,10 @@ BREAKAGES = {
     "labels in another order": (reordered_labels, "trained for labels"),
     "manifest missing": (no_manifest, "manifest missing"),
     "manifest not JSON": (manifest_not_json, "manifest is not valid JSON"),
-    "model file corrupted, hash updated": (truncated_model_rehashed, "cannot be loaded"),
+    "scorer file corrupted, hash updated": (
+        truncated_scorer_rehashed,
+        f"{SCORER_FILE}: cannot be loaded",
+    ),
     "lexicon file missing": (lexicon_file_missing, "listed in the manifest but missing"),
     "lexicon edited": (lexicon_edited, "identity.json: sha256 does not match"),
     "other scikit-learn version": (other_library_version, "trained with scikit-learn 0.24.2"),

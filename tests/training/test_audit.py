@@ -157,7 +157,7 @@ def test_with_a_model_the_largest_weights_are_the_linear_models_own(model_path, 
     weights = json.loads(out.read_text())["model_weights"]["labels"]
     from model import LABELS, load
 
-    classifier = load(model_path)
+    classifier = load(model_path, with_estimators=True)
     names = classifier.space.words.get_feature_names_out().tolist()
     for label in LABELS:
         words, cues = weights[label]["words"], weights[label]["cues"]
