@@ -1,4 +1,4 @@
-"""`rightcall score`: score every note of a file, in one process or over Dask."""
+"""`rightcall score`: score every note of a file, in one process, one per core, or over Dask."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 
 from notefiles import DataError
-from scoring import score_file, validate_unlabelled
+from scoring import default_workers, score_file, score_file_processes, validate_unlabelled
 
 from ._common import (
     DEFAULT_MODELS,
@@ -24,25 +24,38 @@ from ._common import (
     require_extra,
 )
 
+ENGINES = ("single", "processes", "dask")
+
 
 def score_command(
     source: Annotated[Path, typer.Argument(help="JSONL, CSV or Parquet file with a text column.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="Output .jsonl, .csv or .parquet")],
     model: Annotated[Path, typer.Option(help="Model folder.")] = DEFAULT_MODELS / "latest",
     engine: Annotated[
-        str, typer.Option(help="'single' (one process, streaming) or 'dask'.")
+        str,
+        typer.Option(
+            help="'single' (one process, streaming), 'processes' (one worker process per "
+            "core on this machine) or 'dask' (a local or remote Dask cluster)."
+        ),
     ] = "single",
     scheduler: Annotated[
         str | None, typer.Option(help="Dask scheduler address, e.g. tcp://host:8786.")
     ] = None,
-    workers: Annotated[int | None, typer.Option(help="Local Dask workers (default 2).")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            min=1,
+            help="Worker processes: for 'processes' (default: the usable cores) and local "
+            "Dask (default 2).",
+        ),
+    ] = None,
     evidence: Annotated[bool, typer.Option(help="Add an evidence column (JSON).")] = False,
     text_col: TextCol = None,
     id_col: IdCol = None,
 ) -> None:
     """Score every note in a file: id, per-label probability and flag, and route."""
-    if engine not in ("single", "dask"):
-        fail(f"--engine must be 'single' or 'dask', not {engine!r}", 2)
+    if engine not in ENGINES:
+        fail(f"--engine must be one of {', '.join(map(repr, ENGINES))}, not {engine!r}", 2)
     if engine == "dask":
         require_extra("dask", "--engine dask")
     mapping = mapping_from(text_col, id_col, None)
@@ -71,6 +84,17 @@ def score_command(
                     mapping,
                     scheduler=scheduler,
                     workers=workers,
+                    on_chunk=lambda k: bar.advance(task, k),
+                    with_evidence=evidence,
+                )
+            elif engine == "processes":
+                n = score_file_processes(
+                    classifier,
+                    model,
+                    source,
+                    output,
+                    mapping,
+                    workers=workers or default_workers(),
                     on_chunk=lambda k: bar.advance(task, k),
                     with_evidence=evidence,
                 )

@@ -1,11 +1,18 @@
 """Batch scoring (`rightcall score`): a file of notes through a model, in bounded memory,
-in one process or over a Dask cluster."""
+in one process, in one process per core, or over a Dask cluster."""
 
 from typing import Any
 
+from ._processes import default_workers, score_file_processes
 from ._score import score_file, validate_unlabelled
 
-__all__ = ["score_file", "score_file_dask", "validate_unlabelled"]
+__all__ = [
+    "default_workers",
+    "score_file",
+    "score_file_dask",
+    "score_file_processes",
+    "validate_unlabelled",
+]
 
 
 def __getattr__(name: str) -> Any:

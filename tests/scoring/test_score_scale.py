@@ -1,4 +1,4 @@
-"""Batch scoring at scale: both engines give identical files; memory stays bounded."""
+"""Batch scoring at scale: every engine gives identical files; memory stays bounded."""
 
 from __future__ import annotations
 
@@ -72,6 +72,59 @@ def test_dask_engine_writes_the_same_file_as_the_single_process_engine(
     if target == ".jsonl":
         rows = [json.loads(line) for line in outputs["dask"].decode().splitlines()]
         assert [r["id"] for r in rows] == notes["id"].tolist()
+
+
+def score_cli(source, out, model_path, *options) -> bytes:
+    result = runner.invoke(
+        app, ["score", str(source), "-o", str(out), "--model", str(model_path), *options]
+    )
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("source", "target"), [(".jsonl", ".parquet"), (".csv", ".csv"), (".parquet", ".jsonl")]
+)
+def test_process_engine_writes_the_same_file_as_the_single_process_engine(
+    notes, model_path, tmp_path, source, target
+):
+    source_path = tmp_path / f"notes{source}"
+    write_input(notes, source_path)
+    single = score_cli(source_path, tmp_path / f"single{target}", model_path)
+    processes = score_cli(
+        source_path,
+        tmp_path / f"processes{target}",
+        model_path,
+        *("--engine", "processes", "--workers", "2"),
+    )
+    assert single == processes
+
+
+@pytest.mark.parametrize("start_method", ["fork", "spawn"])
+def test_process_engine_keeps_input_order_over_many_chunks(
+    notes, classifier, model_path, tmp_path, start_method
+):
+    from scoring import score_file, score_file_processes
+
+    source = tmp_path / "notes.jsonl"
+    write_input(notes.head(300), source)
+    expected, out = tmp_path / "single.jsonl", tmp_path / "processes.jsonl"
+    score_file(classifier, source, expected, with_evidence=True)
+    seen: list[int] = []
+    total = score_file_processes(
+        classifier,
+        model_path,
+        source,
+        out,
+        workers=2,
+        on_chunk=seen.append,
+        with_evidence=True,
+        chunk=40,
+        start_method=start_method,
+    )
+    assert total == 300 and seen == [40] * 7 + [20]
+    assert out.read_bytes() == expected.read_bytes()
+    assert not (tmp_path / "processes.jsonl.partial").exists()
 
 
 def test_dask_engine_starts_its_own_local_cluster(notes, model_path, tmp_path):
