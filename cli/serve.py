@@ -30,8 +30,8 @@ def serve_command(
     ] = None,
 ) -> None:
     """Serve the HTTP API (docs at /docs). Without RIGHTCALL_API_KEYS: local mode, loopback only."""
+    from serving.bind import LocalModeError, check_bind
     from serving.logs import log_event, logging_config
-    from serving.security import LocalModeError, check_bind
 
     overrides = {
         "host": host,

@@ -9,7 +9,6 @@ key, or how much of one, was right.
 from __future__ import annotations
 
 import hmac
-import ipaddress
 from collections.abc import Callable
 from typing import Annotated
 
@@ -17,7 +16,10 @@ from fastapi import Request, Security
 from fastapi.security import APIKeyHeader
 from starlette.exceptions import HTTPException
 
+from .bind import LocalModeError, check_bind, is_loopback
 from .settings import ApiKey, Role, Settings, hash_key
+
+__all__ = ["LocalModeError", "allows", "check_bind", "is_loopback", "require", "role_of"]
 
 API_KEY_HEADER = "X-API-Key"
 api_key_header = APIKeyHeader(
@@ -25,28 +27,6 @@ api_key_header = APIKeyHeader(
     auto_error=False,
     description="A key configured in RIGHTCALL_API_KEYS (not needed in local mode).",
 )
-
-
-class LocalModeError(Exception):
-    """Asked to listen beyond loopback with no API keys configured."""
-
-
-def is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-def check_bind(settings: Settings) -> None:
-    """Refuse to serve an open API beyond this machine."""
-    if settings.local_mode and not is_loopback(settings.host):
-        raise LocalModeError(
-            f"no API keys configured (RIGHTCALL_API_KEYS), so rightcall runs in local mode and "
-            f"only binds to 127.0.0.1; refusing to listen on {settings.host}"
-        )
 
 
 def role_of(presented: str | None, keys: tuple[ApiKey, ...]) -> Role | None:
