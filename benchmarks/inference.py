@@ -21,8 +21,9 @@ the speed. ``notes_per_cpu_second`` is throughput per core.
 Baselines inside rightcall, from the same run (issue 15): the one-note latency and the
 ``probabilities`` throughput again with the pure-Python term pipeline (the same model with
 ``model._context.NoteAnalyser``), next to the engine this process runs (``engine``, the
-compiled one when it is built); and ``rightcall score --engine dask --workers 2`` on the
-same file as the single-process command (``--no-dask`` skips it).
+compiled one when it is built); and ``rightcall score --engine processes --workers 2`` and
+``--engine dask --workers 2`` on the same file as the single-process command
+(``--no-dask`` skips Dask).
 
     .venv/bin/python benchmarks/inference.py [--notes 100000] [--latency-notes 2000] [--quick]
 
@@ -405,8 +406,10 @@ def dask_missing() -> str | None:
 def measure_score_command(latest: Path, notes: int, dask: bool, console: Console) -> dict:
     """``rightcall score`` on a JSONL file of ``notes`` notes with unique ids, and on a
     ten-note file for the fixed cost (start-up, imports, model load and verification);
-    then the same two files with ``--engine dask --workers 2`` (``dask_2_workers``, whose
-    fixed cost includes starting the local cluster and loading the model in each worker)."""
+    then the same two files with ``--engine processes --workers 2`` (``processes_2_workers``:
+    forked workers sharing the loaded model) and ``--engine dask --workers 2``
+    (``dask_2_workers``, whose fixed cost includes starting the local cluster and loading
+    the model in each worker)."""
     rows = corpus_rows("test")
     latest = latest.resolve()
     with tempfile.TemporaryDirectory(prefix="rightcall-bench-score-") as workdir:
@@ -420,6 +423,14 @@ def measure_score_command(latest: Path, notes: int, dask: bool, console: Console
             console.log(f"rightcall score: {count} notes")
             runs[name] = score_run(latest, source, count, work)
         result = score_figures(runs, notes)
+        extra = ["--engine", "processes", "--workers", str(DASK_WORKERS)]
+        runs = {}
+        for name, (source, count) in sources.items():
+            console.log(
+                f"rightcall score --engine processes --workers {DASK_WORKERS}: {count} notes"
+            )
+            runs[name] = score_run(latest, source, count, work, extra)
+        result["processes_2_workers"] = {"workers": DASK_WORKERS, **score_figures(runs, notes)}
         if not dask:
             result["dask_2_workers"] = {"skipped": "--no-dask"}
         elif (reason := dask_missing()) is not None:
@@ -532,6 +543,13 @@ def print_tables(document: dict, console: Console) -> None:
     score = rc.get("score_command")
     if score:
         add_score_rows(table, "rightcall score", score)
+        processes = score.get("processes_2_workers")
+        if processes:
+            add_score_rows(
+                table,
+                f"rightcall score --engine processes --workers {processes['workers']}",
+                processes,
+            )
         dask = score.get("dask_2_workers") or {}
         if "runs" in dask:
             add_score_rows(

@@ -121,6 +121,12 @@ def test_inference_benchmark_measures_rightcall_and_baselines(models_dir, tmp_pa
     assert python["batch"]["notes"] == 300 and python["batch"]["notes_per_second"] > 0
     score = rightcall["score_command"]
     assert score["runs"]["file"]["notes"] == 300
+    # `rightcall score --engine processes --workers 2` on the same files, always.
+    processes = score["processes_2_workers"]
+    assert processes["workers"] == 2
+    assert {r["notes"] for r in processes["runs"].values()} == {10, 300}
+    assert all(r["cpu_seconds"] > 0 for r in processes["runs"].values())
+    assert processes["notes_per_second"] > 0
     # `rightcall score --engine dask --workers 2` on the same file, unless dask is missing.
     dask = score["dask_2_workers"]
     if all(importlib.util.find_spec(m) for m in ("dask", "distributed")):
@@ -196,6 +202,7 @@ def test_summary_reads_issue_15_figures_and_copes_with_missing_ones(tmp_path):
         "score_command": {
             "notes_per_second": 50.0,
             "dask_2_workers": {"notes_per_second": 80.0, "notes_per_cpu_second": 40.0},
+            "processes_2_workers": {"notes_per_second": 20_000.0},
         },
     }
     api = {
@@ -220,10 +227,13 @@ def test_summary_reads_issue_15_figures_and_copes_with_missing_ones(tmp_path):
     )
     dask_row = "batch: rightcall score --engine dask --workers 2, notes/s (both cores)"
     assert values[dask_row] == (80.0, "MISSED")
+    processes_row = "batch: rightcall score --engine processes --workers 2, notes/s (both cores)"
+    assert values[processes_row] == (20_000.0, "met")
 
     # An older inference document: no engine, no twin, no dask run; and a skipped dask run.
     for key in ("engine", "python_engine"):
         del rightcall[key]
+    del rightcall["score_command"]["processes_2_workers"]
     rightcall["score_command"]["dask_2_workers"] = {"skipped": "--no-dask"}
     (tmp_path / "inference.json").write_text(json.dumps({"systems": {"rightcall": rightcall}}))
     (tmp_path / "api.json").write_text(json.dumps({"summary": []}))
@@ -235,6 +245,7 @@ def test_summary_reads_issue_15_figures_and_copes_with_missing_ones(tmp_path):
         "API, 1 worker, c. 1, classify p50 minus healthz p50 (ms)",
         "API, 2 workers, c. 32, classify / healthz req/s (issue 15)",
         dask_row,
+        processes_row,
     ):
         assert verdicts[what] == "not measured"
     assert "skipped: --no-dask" in notes[dask_row]
