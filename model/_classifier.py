@@ -14,7 +14,7 @@ from ._labels import LABELS
 from ._layout import BlockKind
 from ._results import ClassifyResult, LabelScore
 from ._route import suggest_route
-from ._windows import sentence_windows
+from ._windows import window_analysis, window_terms
 
 if TYPE_CHECKING:
     from sklearn.calibration import CalibratedClassifierCV
@@ -75,15 +75,16 @@ class Classifier:
 
     def _with_windows(self, texts: list[str], analyses, probs: np.ndarray) -> np.ndarray:
         """Each long note's probabilities raised to its highest-scoring sentence window."""
-        owners, pieces = [], []
+        owners, pieces, windows = [], [], []
         for row, (text, analysis) in enumerate(zip(texts, analyses, strict=True)):
             starts = self.analyser.sentence_starts(analysis.terms.words)
-            for start, end in sentence_windows(analysis, starts):
+            for first, last in window_terms(analysis, starts):
                 owners.append(row)
-                pieces.append(text[start:end])
+                pieces.append(text[analysis.terms.starts[first] : analysis.terms.ends[last - 1]])
+                windows.append(window_analysis(analysis, first, last))
         if not pieces:
             return probs
-        window_probs = self._probabilities(self._parts(pieces, self.analyser.analyse_many(pieces)))
+        window_probs = self._probabilities(self._parts(pieces, windows))
         probs = probs.copy()
         np.maximum.at(probs, np.array(owners), window_probs)
         return probs
