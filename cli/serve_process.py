@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import sys
 
-# scikit-learn imports pandas whenever it is installed, only to accept DataFrames; serving
-# never hands it one, and pandas with pyarrow costs about 60 MB in every worker.
+# A model from before scorer.npz is unpickled with scikit-learn, which imports pandas
+# whenever it is installed, only to accept DataFrames; serving never hands it one, and
+# pandas with pyarrow costs about 60 MB in every worker.
 sys.modules.setdefault("pandas", None)
 
 import uvicorn  # noqa: E402

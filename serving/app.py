@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from . import errors
+from .feedback_access import StoreSlot
 from .headers import SecurityHeaders
 from .holder import ModelHolder, ReloadError
 from .logs import log_event
@@ -29,7 +30,6 @@ from .routes import admin, classify, docs, feedback, health, manifest, metrics, 
 from .schemas import document_limits
 from .security import check_bind
 from .settings import Settings
-from .store import FeedbackStore, StoreUnavailable
 from .telemetry import Metrics
 
 DESCRIPTION = """Calibrated mental-health, crime and threat-to-life signals for emergency-call
@@ -38,9 +38,9 @@ Advice only: the handler decides. Send the API key in the `X-API-Key` header (no
 in local mode). Every error is `{"error": ..., "request_id": ...}`."""
 
 
-def start(settings: Settings, holder: ModelHolder, store: FeedbackStore) -> None:
-    """Create the schema and load the model; a failure of either leaves the server up
-    (readiness says whether it can classify, feedback answers 503 until the database is)."""
+def start(settings: Settings, holder: ModelHolder) -> None:
+    """Load the model; a failure leaves the server up (readiness says whether it can
+    classify). The feedback store opens after this, beside the running server."""
     if settings.local_mode:
         log_event(
             "local_mode",
@@ -49,11 +49,6 @@ def start(settings: Settings, holder: ModelHolder, store: FeedbackStore) -> None
             message="no API keys configured: local mode, listening on loopback only, "
             "every endpoint open to local callers",
         )
-    try:
-        store.ensure_schema()
-        log_event("store_ready", backend=store.backend)
-    except StoreUnavailable as error:
-        log_event("store_unavailable", logging.WARNING, backend=store.backend, reason=str(error))
     with contextlib.suppress(ReloadError):  # logged and counted; /readyz stays 503
         holder.reload(settings.model_version, trigger="start")
 
@@ -83,17 +78,21 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     check_bind(settings)
     registry = Metrics()
     holder = ModelHolder(settings.models_dir, registry)
-    store = FeedbackStore(settings.database_url)
+    store = StoreSlot(settings.database_url)
     recent = RecentNotes(settings.recent_notes, settings.recent_notes_ttl_seconds)
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
-        await run_in_threadpool(start, settings, holder, store)
+        await run_in_threadpool(start, settings, holder)
+        # The database library loads and the schema is made while requests are served.
+        opening = threading.Thread(target=store.open, name="open-feedback-store", daemon=True)
+        opening.start()
         stop_listening = reload_on_sighup(holder, settings.model_version)
         try:
             yield
         finally:
             stop_listening()
+            opening.join()
             store.close()
 
     app = FastAPI(

@@ -13,11 +13,11 @@ from starlette.exceptions import HTTPException
 
 from model import Classifier
 
+from .feedback_access import StoreSlot
 from .holder import ModelHolder
 from .recent import RecentNotes
 from .security import require
 from .settings import Role, Settings
-from .store import FeedbackStore
 from .telemetry import Metrics
 
 
@@ -49,7 +49,7 @@ async def get_classifier(request: Request) -> Classifier:
     return classifier
 
 
-async def get_store(request: Request) -> FeedbackStore:
+async def get_store(request: Request) -> StoreSlot:
     return request.app.state.store
 
 
@@ -64,7 +64,7 @@ async def get_recent(request: Request) -> RecentNotes:
 SettingsDep = Annotated[Settings, Depends(get_settings)]
 HolderDep = Annotated[ModelHolder, Depends(get_holder)]
 ClassifierDep = Annotated[Classifier, Depends(get_classifier)]
-StoreDep = Annotated[FeedbackStore, Depends(get_store)]
+StoreDep = Annotated[StoreSlot, Depends(get_store)]
 MetricsDep = Annotated[Metrics, Depends(get_metrics)]
 RecentDep = Annotated[RecentNotes, Depends(get_recent)]
 

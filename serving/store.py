@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import threading
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,6 +22,10 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, sessionmaker
 
 from model import LABELS
+
+from .feedback_access import NewFeedback, StoreUnavailable
+
+__all__ = ["FeedbackStore", "NewFeedback", "StoreUnavailable", "make_engine", "training_record"]
 
 EXPORT_PAGE = 500
 
@@ -44,21 +48,6 @@ class Feedback(Base):
     route_taken: Mapped[str | None] = mapped_column(String(32))
     comment: Mapped[str | None] = mapped_column(Text())
     model_version: Mapped[str | None] = mapped_column(String(100))
-
-
-class StoreUnavailable(Exception):
-    """The database could not be reached or refused the operation."""
-
-
-@dataclass(frozen=True)
-class NewFeedback:
-    text: str
-    labels: dict[str, bool]
-    request_id: str | None = None
-    call_id: str | None = None
-    route_taken: str | None = None
-    comment: str | None = None
-    model_version: str | None = None
 
 
 def utcnow() -> datetime:

@@ -16,8 +16,8 @@ from fastapi.responses import StreamingResponse
 from starlette.exceptions import HTTPException
 
 from ..deps import AnalystRole, HandlerRole, HolderDep, RecentDep, SettingsDep, StoreDep, utf8_body
+from ..feedback_access import NewFeedback, StoreUnavailable
 from ..schemas import FeedbackRequest, FeedbackResponse, error_responses
-from ..store import NewFeedback, StoreUnavailable
 
 router = APIRouter(prefix="/v1/feedback", tags=["feedback"], dependencies=[Depends(utf8_body)])
 
@@ -62,7 +62,7 @@ def add_feedback(
         )
     version = remembered.model_version if remembered else holder.version
     try:
-        feedback_id = store.add(
+        feedback_id = store.get().add(
             NewFeedback(
                 text=text,
                 labels=body.labels.model_dump(),
@@ -97,7 +97,7 @@ def export_feedback(_role: AnalystRole, store: StoreDep) -> StreamingResponse:
     """All feedback as JSONL that ``rightcall train --data FILE`` accepts as it is:
     ``id``, ``text``, one 0/1 column per label, ``source``, ``group`` and provenance."""
     try:
-        records = store.export()
+        records = store.get().export()
     except StoreUnavailable as error:
         raise unavailable(error) from None
 

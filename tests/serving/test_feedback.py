@@ -35,8 +35,10 @@ JUDGED = {"mental_health": True, "crime": False, "threat_to_life": True}
 
 @pytest.fixture()
 def sqlite_app(shared_models, tmp_path):
-    """A local-mode app whose feedback lives in ``tmp_path / 'feedback.db'``."""
+    """A local-mode app whose feedback lives in ``tmp_path / 'feedback.db'``, read directly
+    by the tests once the server has opened it (it does so beside the running server)."""
     with TestClient(create_app(make_settings(tmp_path, shared_models))) as client:
+        client.app.state.store.get()
         yield client, tmp_path / "feedback.db"
 
 
