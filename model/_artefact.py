@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import platform
 import shutil
 import warnings
@@ -31,6 +32,8 @@ from ._text import LEXICON_DIR
 FORMAT_VERSION = 1
 # Libraries whose version must match exactly: pickles and features depend on them.
 PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "spacy", "snowballstemmer")
+
+log = logging.getLogger("rightcall.model")
 
 
 class ArtefactError(Exception):
@@ -170,6 +173,13 @@ def load(path: str | Path, with_estimators: bool = False) -> Classifier:
     path = Path(path)
     manifest = verify(path)
     if with_estimators or SCORER_FILE not in manifest["files"]:
+        if not with_estimators:
+            log.warning(
+                "%s has no %s (trained before it existed): loading it with scikit-learn, "
+                "which starts slower; retrain to get one",
+                path,
+                SCORER_FILE,
+            )
         space, estimators = _read_estimators(path)
         linear = None
     else:

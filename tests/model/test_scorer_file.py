@@ -96,10 +96,13 @@ def test_a_cut_estimator_file_with_a_listed_hash_is_a_clear_error_when_asked_for
         load(model_copy, with_estimators=True)
 
 
-def test_an_artefact_from_before_the_scorer_file_loads_its_estimators(model_copy, classifier):
+def test_an_artefact_from_before_the_scorer_file_loads_its_estimators(
+    model_copy, classifier, caplog
+):
     (model_copy / SCORER_FILE).unlink()
     _rewrite_manifest(model_copy, lambda m: m["files"].pop(SCORER_FILE))
     old = load(model_copy)
+    assert any("retrain" in r.getMessage() for r in caplog.records)
     assert old.estimators is not None
     texts = _texts(CORPUS / "test.jsonl")[:300]
     np.testing.assert_array_equal(old.probabilities(texts), classifier.probabilities(texts))
