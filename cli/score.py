@@ -9,7 +9,13 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 
 from notefiles import DataError
-from scoring import default_workers, score_file, score_file_processes, validate_unlabelled
+from scoring import (
+    WorkerDied,
+    default_workers,
+    score_file,
+    score_file_processes,
+    validate_unlabelled,
+)
 
 from ._common import (
     DEFAULT_MODELS,
@@ -107,6 +113,6 @@ def score_command(
                     on_chunk=lambda k: bar.advance(task, k),
                     with_evidence=evidence,
                 )
-        except DataError as error:
+        except (DataError, WorkerDied) as error:
             fail(str(error))
     console.print(f"Scored {n} notes into {output}")

@@ -192,6 +192,12 @@ class TfidfBlock:
 
     def weigh(self, counts: sp.csr_matrix) -> sp.csr_matrix:
         """tf-idf rows from count rows without duplicate entries (index order is free)."""
+        data = self.weighted_data(counts)
+        # float32, as the training matrix holds them
+        return sp.csr_matrix((data.astype(np.float32), counts.indices, counts.indptr), counts.shape)
+
+    def weighted_data(self, counts: sp.csr_matrix) -> np.ndarray:
+        """``weigh``'s values in float64, in ``counts``' storage order."""
         data = counts.data.astype(np.float64)
         if self.sublinear:
             np.log(data, out=data)
@@ -205,8 +211,7 @@ class TfidfBlock:
         divisor = np.maximum(norms, self.norm_floor)
         divisor[divisor == 0] = 1.0
         data /= np.repeat(divisor, lengths)
-        # float32, as the training matrix holds them
-        return sp.csr_matrix((data.astype(np.float32), counts.indices, counts.indptr), counts.shape)
+        return data
 
     def _word_columns(self, words: list[str]) -> list[int]:
         """Columns of a document's word n-grams (1 to ``max_n``), one per occurrence."""

@@ -69,10 +69,13 @@ def read_scorer(path: Path) -> tuple[FeatureSpace, LinearForm]:
         text = arrays[f"{name}_names"].tobytes().decode("utf-8")
         names = text.split("\n") if text else []
         vocabulary = {gram: column for column, gram in enumerate(names)}
+        idf = arrays[f"{name}_idf"]
+        if len(vocabulary) != len(names) or idf.shape != (len(names),):
+            raise ValueError(f"the {name} block's n-grams and idf do not match")
         blocks.append(
             TfidfBlock(
                 vocabulary,
-                arrays[f"{name}_idf"],
+                idf,
                 tuple(settings["ngram_range"]),
                 settings["sublinear"],
                 settings["norm_floor"],
@@ -84,4 +87,7 @@ def read_scorer(path: Path) -> tuple[FeatureSpace, LinearForm]:
     linear = LinearForm(*(arrays[field] for field in LinearForm._fields))
     if linear.weights.shape != (space.layout.width, len(LABELS)):
         raise ValueError(f"weights of shape {linear.weights.shape} do not fit the feature space")
+    for field, values in linear._asdict().items():
+        if values.dtype != np.float64 or (field != "weights" and values.shape != (len(LABELS),)):
+            raise ValueError(f"{field}: {values.dtype} of shape {values.shape}")
     return space, linear

@@ -3,10 +3,11 @@ in one process, in one process per core, or over a Dask cluster."""
 
 from typing import Any
 
-from ._processes import default_workers, score_file_processes
+from ._processes import WorkerDied, default_workers, score_file_processes
 from ._score import score_file, validate_unlabelled
 
 __all__ = [
+    "WorkerDied",
     "default_workers",
     "score_file",
     "score_file_dask",

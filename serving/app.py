@@ -38,6 +38,9 @@ Advice only: the handler decides. Send the API key in the `X-API-Key` header (no
 in local mode). Every error is `{"error": ..., "request_id": ...}`."""
 
 
+SHUTDOWN_WAIT_SECONDS = 10.0  # for the feedback store to finish opening
+
+
 def start(settings: Settings, holder: ModelHolder) -> None:
     """Load the model; a failure leaves the server up (readiness says whether it can
     classify). The feedback store opens after this, beside the running server."""
@@ -92,7 +95,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             yield
         finally:
             stop_listening()
-            opening.join()
+            # Off the event loop: a database that does not answer must not freeze shutdown.
+            await run_in_threadpool(opening.join, SHUTDOWN_WAIT_SECONDS)
             store.close()
 
     app = FastAPI(

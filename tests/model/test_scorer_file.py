@@ -152,6 +152,7 @@ def test_weighted_rows_are_bit_for_bit_scikit_learns_normalize(seed):
     data *= idf[counts.indices]
     reference = sp.csr_matrix((data, counts.indices.copy(), counts.indptr.copy()), counts.shape)
     normalize(reference, norm="l2", copy=False)
+    np.testing.assert_array_equal(block.weighted_data(counts), reference.data)  # float64, exact
     ours = block.weigh(counts)
     np.testing.assert_array_equal(ours.indices, reference.indices)
     np.testing.assert_array_equal(ours.data, reference.data.astype(np.float32))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 
@@ -125,6 +126,45 @@ def test_process_engine_keeps_input_order_over_many_chunks(
     assert total == 300 and seen == [40] * 7 + [20]
     assert out.read_bytes() == expected.read_bytes()
     assert not (tmp_path / "processes.jsonl.partial").exists()
+
+
+def _die(*_args, **_kwargs):
+    os._exit(3)  # as the out-of-memory killer would end a worker: no exception, no answer
+
+
+def test_a_worker_that_dies_stops_the_run_with_a_clear_error_and_nothing_written(
+    notes, model_path, tmp_path, monkeypatch
+):
+    import scoring._processes as processes
+
+    source, out = tmp_path / "notes.jsonl", tmp_path / "scored.jsonl"
+    write_input(notes.head(100), source)
+    monkeypatch.setattr(processes, "score_rows", _die)  # forked workers inherit it
+    result = runner.invoke(
+        app,
+        ["score", str(source), "-o", str(out), "--model", str(model_path)]
+        + ["--engine", "processes", "--workers", "2"],
+    )
+    assert result.exit_code == 1
+    assert "scoring worker process ended without answering" in result.output
+    assert "Traceback" not in result.output
+    assert not out.exists() and not (tmp_path / "scored.jsonl.partial").exists()
+
+
+def test_spawned_workers_refuse_a_model_that_changed_under_them(
+    notes, classifier, model_path, tmp_path
+):
+    import copy
+
+    from scoring import WorkerDied, score_file_processes
+
+    source, out = tmp_path / "notes.jsonl", tmp_path / "scored.jsonl"
+    write_input(notes.head(50), source)
+    earlier = copy.copy(classifier)
+    earlier.version = "an-earlier-version"  # models/latest was repointed since it was loaded
+    with pytest.raises(WorkerDied):
+        score_file_processes(earlier, model_path, source, out, workers=1, start_method="spawn")
+    assert not out.exists() and not (tmp_path / "scored.jsonl.partial").exists()
 
 
 def test_dask_engine_starts_its_own_local_cluster(notes, model_path, tmp_path):
