@@ -135,11 +135,9 @@ def _die(*_args, **_kwargs):
 def test_a_worker_that_dies_stops_the_run_with_a_clear_error_and_nothing_written(
     notes, model_path, tmp_path, monkeypatch
 ):
-    import scoring._processes as processes
-
     source, out = tmp_path / "notes.jsonl", tmp_path / "scored.jsonl"
     write_input(notes.head(100), source)
-    monkeypatch.setattr(processes, "score_rows", _die)  # forked workers inherit it
+    monkeypatch.setattr("scoring._processes.score_rows", _die)  # forked workers inherit it
     result = runner.invoke(
         app,
         ["score", str(source), "-o", str(out), "--model", str(model_path)]
