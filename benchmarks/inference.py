@@ -425,32 +425,27 @@ def measure_score_command(latest: Path, notes: int, dask: bool, console: Console
         for name, count in (("fixed", 10), ("file", notes)):
             sources[name] = (work / f"{name}.jsonl", count)
             write_notes(sources[name][0], rows, count)
-        runs = {}
-        for name, (source, count) in sources.items():
-            console.log(f"rightcall score: {count} notes")
-            runs[name] = score_run(latest, source, count, work)
-        result = score_figures(runs, notes)
-        extra = ["--engine", "processes", "--workers", str(DASK_WORKERS)]
-        runs = {}
-        for name, (source, count) in sources.items():
-            console.log(
-                f"rightcall score --engine processes --workers {DASK_WORKERS}: {count} notes"
-            )
-            runs[name] = score_run(latest, source, count, work, extra)
-        result["processes_2_workers"] = {"workers": DASK_WORKERS, **score_figures(runs, notes)}
+
+        def figures(*extra: str) -> dict:
+            """Both files through one engine: its runs and throughput."""
+            runs = {}
+            for name, (source, count) in sources.items():
+                console.log(f"{' '.join(['rightcall score', *extra])}: {count} notes")
+                runs[name] = score_run(latest, source, count, work, extra)
+            return score_figures(runs, notes)
+
+        def on_workers(engine: str) -> dict:
+            extra = ("--engine", engine, "--workers", str(DASK_WORKERS))
+            return {"workers": DASK_WORKERS, **figures(*extra)}
+
+        result = figures()
+        result["processes_2_workers"] = on_workers("processes")
         if not dask:
             result["dask_2_workers"] = {"skipped": "--no-dask"}
         elif (reason := dask_missing()) is not None:
             result["dask_2_workers"] = {"skipped": reason}
         else:
-            extra = ["--engine", "dask", "--workers", str(DASK_WORKERS)]
-            runs = {}
-            for name, (source, count) in sources.items():
-                console.log(
-                    f"rightcall score --engine dask --workers {DASK_WORKERS}: {count} notes"
-                )
-                runs[name] = score_run(latest, source, count, work, extra)
-            result["dask_2_workers"] = {"workers": DASK_WORKERS, **score_figures(runs, notes)}
+            result["dask_2_workers"] = on_workers("dask")
     return result
 
 

@@ -14,7 +14,7 @@ from ._labels import LABELS
 from ._layout import BlockKind
 from ._results import ClassifyResult, LabelScore
 from ._route import suggest_route
-from ._windows import window_analysis, window_terms
+from ._windows import window_analysis, window_span, window_terms
 
 if TYPE_CHECKING:
     from sklearn.calibration import CalibratedClassifierCV
@@ -80,7 +80,8 @@ class Classifier:
             starts = self.analyser.sentence_starts(analysis.terms.words)
             for first, last in window_terms(analysis, starts):
                 owners.append(row)
-                pieces.append(text[analysis.terms.starts[first] : analysis.terms.ends[last - 1]])
+                start, end = window_span(analysis, first, last)
+                pieces.append(text[start:end])
                 windows.append(window_analysis(analysis, first, last))
         if not pieces:
             return probs

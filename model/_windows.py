@@ -23,20 +23,11 @@ LONG_NOTE_TERMS = 60  # notes up to this many terms are scored whole only
 WINDOW_TERMS = 40  # the most terms in one window of whole sentences
 
 
-def sentence_windows(analysis: NoteAnalysis, starts: list[int]) -> list[tuple[int, int]]:
-    """Character spans of the original note, one per window; [] for a short note.
+def window_terms(analysis: NoteAnalysis, starts: list[int]) -> list[tuple[int, int]]:
+    """Term index ranges [first, last) of a long note's windows; [] for a short note.
 
     ``starts`` are the term indices where sentences start (``NoteAnalyser.sentence_starts``).
     """
-    terms = analysis.terms
-    return [
-        (terms.starts[first], terms.ends[last - 1])
-        for first, last in window_terms(analysis, starts)
-    ]
-
-
-def window_terms(analysis: NoteAnalysis, starts: list[int]) -> list[tuple[int, int]]:
-    """Term index ranges [first, last) of the windows ``sentence_windows`` spans."""
     terms = analysis.terms
     count = len(terms.words)
     if count <= LONG_NOTE_TERMS:
@@ -56,11 +47,16 @@ def window_terms(analysis: NoteAnalysis, starts: list[int]) -> list[tuple[int, i
     return ranges
 
 
+def window_span(analysis: NoteAnalysis, first: int, last: int) -> tuple[int, int]:
+    """The characters of the note that terms [first, last) cover: the window's text."""
+    return analysis.terms.starts[first], analysis.terms.ends[last - 1]
+
+
 def window_analysis(analysis: NoteAnalysis, first: int, last: int) -> NoteAnalysis:
     """The note's analysis of terms [first, last), with offsets into the window's text
-    (``text[terms.starts[first]:terms.ends[last - 1]]``)."""
+    (``window_span``)."""
     terms = analysis.terms
-    start, end = terms.starts[first], terms.ends[last - 1]
+    start, end = window_span(analysis, first, last)
     window = Terms(
         terms.words[first:last],
         [s - start for s in terms.starts[first:last]],

@@ -20,6 +20,7 @@ from fastapi.staticfiles import StaticFiles
 from starlette.concurrency import run_in_threadpool
 
 from . import errors
+from .bind import check_bind
 from .feedback_access import StoreSlot
 from .headers import SecurityHeaders
 from .holder import ModelHolder, ReloadError
@@ -28,7 +29,6 @@ from .middleware import RequestContext
 from .recent import RecentNotes
 from .routes import admin, classify, docs, feedback, health, manifest, metrics, page
 from .schemas import document_limits
-from .security import check_bind
 from .settings import Settings
 from .telemetry import Metrics
 

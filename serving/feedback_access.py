@@ -49,23 +49,21 @@ class StoreSlot:
     def open(self) -> None:
         """Connect and create the schema; the outcome is logged, never raised."""
         try:
-            from .store import FeedbackStore
+            try:
+                from .store import FeedbackStore
 
-            store = FeedbackStore(self.url)
-        except Exception as error:  # not a database URL, no such dialect, no driver ...
-            # The kind and message (no URL, which may hold a password, nor any note).
-            self._problem = f"{type(error).__name__}: {error}"
-            log_event("store_unavailable", logging.WARNING, backend=None, reason=self._problem)
-            self._opened.set()
-            return
-        self._store = store
-        try:
-            store.ensure_schema()  # retried by every later use until it works
-            log_event("store_ready", backend=store.backend)
-        except StoreUnavailable as error:
-            log_event(
-                "store_unavailable", logging.WARNING, backend=store.backend, reason=str(error)
-            )
+                self._store = FeedbackStore(self.url)
+            except Exception as error:  # not a database URL, no such dialect, no driver ...
+                # The kind and message (no URL, which may hold a password, nor any note).
+                self._problem = f"{type(error).__name__}: {error}"
+                log_event("store_unavailable", logging.WARNING, backend=None, reason=self._problem)
+                return
+            backend = self._store.backend
+            try:
+                self._store.ensure_schema()  # retried by every later use until it works
+                log_event("store_ready", backend=backend)
+            except StoreUnavailable as error:
+                log_event("store_unavailable", logging.WARNING, backend=backend, reason=str(error))
         finally:
             self._opened.set()
 

@@ -16,10 +16,7 @@ from fastapi import Request, Security
 from fastapi.security import APIKeyHeader
 from starlette.exceptions import HTTPException
 
-from .bind import LocalModeError, check_bind, is_loopback
 from .settings import ApiKey, Role, Settings, hash_key
-
-__all__ = ["LocalModeError", "allows", "check_bind", "is_loopback", "require", "role_of"]
 
 API_KEY_HEADER = "X-API-Key"
 api_key_header = APIKeyHeader(

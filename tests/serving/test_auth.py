@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 
 from cli.main import app as cli
 from serving import Settings, create_app
-from serving.security import LocalModeError
+from serving.bind import LocalModeError
 
 from .conftest import KEYS, NOTE, assert_error, headers, make_settings
 
