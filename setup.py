@@ -1,7 +1,8 @@
 """Builds the compiled term pipeline: the model's text modules compiled by Cython.
 
 The same source files are compiled, unchanged, into ``model._fast``; the ``.py`` modules stay
-the pure-Python reference the tests compare with. The extensions are optional: without a C
+the pure-Python reference the tests compare with. ``model/_row_scorer.pyx`` is typed Cython
+for the scoring arithmetic; the numpy path it replaces is its reference. The extensions are optional: without a C
 compiler the install still succeeds and the model runs the pure-Python path (it says so).
 ``model/_fast/sources.json`` records the hash of each source compiled, so a build older than
 its source is never used.
@@ -19,6 +20,8 @@ from setuptools.command.build_ext import build_ext
 ROOT = Path(__file__).parent
 # The per-note term pipeline, in import order: spelling -> text -> persons -> context.
 COMPILED = ["_spelling", "_text", "_persons", "_context"]
+# Typed code with no Python twin: feature rows and linear scores (the numpy path is its reference).
+TYPED = ["_row_scorer"]
 RECORD_FILE = "sources.json"  # read by model/_engine.py
 
 
@@ -37,13 +40,18 @@ class BuildCompiled(build_ext):
             print("[rightcall] compiled term pipeline not built: the pure-Python path will run")
             return
         record = {
-            name: hashlib.sha256((ROOT / "model" / f"{name}.py").read_bytes()).hexdigest()
-            for name in COMPILED
+            name: hashlib.sha256((ROOT / "model" / source).read_bytes()).hexdigest()
+            for name, source in _sources().items()
         }
         # Beside the compiled modules, wherever they went: in place (editable install) or the
         # build tree (wheel), never both.
         target = built[0].parent / RECORD_FILE
         target.write_text(json.dumps(record, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+
+
+def _sources() -> dict[str, str]:
+    """Each compiled module's source file in ``model/``."""
+    return {**{name: f"{name}.py" for name in COMPILED}, **{name: f"{name}.pyx" for name in TYPED}}
 
 
 def _extensions() -> list[Extension]:
@@ -52,7 +60,9 @@ def _extensions() -> list[Extension]:
     except ImportError:  # build requirements not installed: pure Python only
         print("[rightcall] Cython not available: the pure-Python path will run")
         return []
-    modules = [Extension(f"model._fast.{name}", [f"model/{name}.py"]) for name in COMPILED]
+    modules = [
+        Extension(f"model._fast.{name}", [f"model/{source}"]) for name, source in _sources().items()
+    ]
     compiled = cythonize(
         modules,
         compiler_directives={"language_level": 3, "binding": True},

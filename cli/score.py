@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 
+from model import freeze_loaded
 from notefiles import DataError
 from scoring import (
     WorkerDied,
@@ -66,6 +67,7 @@ def score_command(
         require_extra("dask", "--engine dask")
     mapping = mapping_from(text_col, id_col, None)
     classifier = load_model(model)
+    freeze_loaded()  # after the model and before any worker is forked
     try:
         total = validate_unlabelled(source, mapping)
     except DataError as error:

@@ -39,6 +39,7 @@ _EXPORTS = {
     "char_vectoriser": "_features",
     "compiled_problem": "_engine",
     "engine_name": "_engine",
+    "freeze_loaded": "_heap",
     "load": "_artefact",
     "normalise": "_text",
     "percent": "_route",

@@ -8,8 +8,9 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from ._context import NoteAnalyser
-from ._evidence import EvidenceMapper
-from ._features import FeatureSpace
+from ._engine import row_scorer_class
+from ._evidence import MIN_SHARE, EvidenceMapper
+from ._features import FeatureSpace, NoteInputs, char_wb_grams
 from ._labels import LABELS
 from ._layout import BlockKind
 from ._results import ClassifyResult, LabelScore
@@ -64,14 +65,23 @@ class Classifier:
         self.manifest = manifest or {}
         self._weights, self._intercepts, self._slopes, self._offsets = linear
         self._evidence = EvidenceMapper(space)
+        self._rows = _row_scorer(space, linear)
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """(n_notes, n_labels) calibrated probabilities, columns in ``LABELS`` order."""
         texts = list(texts)
         analyses = self.analyser.analyse_many(texts)
-        return self._with_windows(
-            texts, analyses, self._probabilities(self._parts(texts, analyses))
-        )
+        return self._with_windows(texts, analyses, self._scores(texts, analyses))
+
+    def _inputs(self, texts: list[str], analyses) -> list[NoteInputs]:
+        space = self.space
+        return [space.inputs(t, a) for t, a in zip(texts, analyses, strict=True)]
+
+    def _scores(self, texts: list[str], analyses) -> np.ndarray:
+        """Probabilities of whole notes (or windows), without windows of their own."""
+        if self._rows is not None:
+            return self._rows.probabilities(self._inputs(texts, analyses))
+        return self._probabilities(self._parts(texts, analyses))
 
     def _with_windows(self, texts: list[str], analyses, probs: np.ndarray) -> np.ndarray:
         """Each long note's probabilities raised to its highest-scoring sentence window."""
@@ -85,15 +95,13 @@ class Classifier:
                 windows.append(window_analysis(analysis, first, last))
         if not pieces:
             return probs
-        window_probs = self._probabilities(self._parts(pieces, windows))
+        window_probs = self._scores(pieces, windows)
         probs = probs.copy()
         np.maximum.at(probs, np.array(owners), window_probs)
         return probs
 
     def _parts(self, texts: list[str], analyses) -> list:
-        space = self.space
-        inputs = [space.inputs(t, a) for t, a in zip(texts, analyses, strict=True)]
-        return space.transform_parts(inputs)
+        return self.space.transform_parts(self._inputs(texts, analyses))
 
     def _probabilities(self, parts) -> np.ndarray:
         scores = self._intercepts
@@ -109,10 +117,8 @@ class Classifier:
     ) -> list[ClassifyResult]:
         texts = list(texts)
         analyses = self.analyser.analyse_many(texts)
-        parts = self._parts(texts, analyses)
-        probs = self._with_windows(texts, analyses, self._probabilities(parts))
-        # Character n-grams cannot be shown as phrases; only words and cues are.
-        shown = [part for part in parts if part.kind is None or part.kind.shown]
+        probs, select = self._scores_and_selected(texts, analyses, with_evidence)
+        probs = self._with_windows(texts, analyses, probs)
         results = []
         for row, (text, analysis) in enumerate(zip(texts, analyses, strict=True)):
             labels = {
@@ -124,12 +130,8 @@ class Classifier:
                 for j, label in enumerate(LABELS)
             }
             evidence = []
-            if with_evidence:
-                columns, values = self._shown_columns(shown, row)
-                # Each label's log-odds contribution per column, all labels in one product.
-                each = (values[:, None] * self._weights[columns]) * -self._slopes
-                contributions = {label: each[:, j] for j, label in enumerate(LABELS)}
-                evidence = self._evidence.evidence(text, analysis, columns, contributions)
+            if select is not None:
+                evidence = self._evidence.evidence(text, analysis, select(row))
             results.append(
                 ClassifyResult(
                     labels=labels,
@@ -160,6 +162,31 @@ class Classifier:
             for j, label in enumerate(LABELS)
         }
 
+    def _scores_and_selected(self, texts: list[str], analyses, with_evidence: bool):
+        """Whole-note probabilities, and (with evidence) a function giving a note's
+        ``EvidenceMapper.select``: per label, the columns evidence reads."""
+        if self._rows is not None:
+            inputs = self._inputs(texts, analyses)
+            if not with_evidence:
+                return self._rows.probabilities(inputs), None
+            probs, selected = self._rows.probabilities_and_selected(
+                inputs, self._evidence.can_show_bytes, MIN_SHARE
+            )
+            return probs, lambda row: dict(zip(LABELS, selected[row], strict=True))
+        parts = self._parts(texts, analyses)
+        # Character n-grams cannot be shown as phrases; only words and cues are.
+        shown_parts = [part for part in parts if part.kind is None or part.kind.shown]
+
+        def select(row: int) -> dict[str, tuple[list[int], list[float]]]:
+            columns, values = self._shown_columns(shown_parts, row)
+            # Each label's log-odds contribution per column, all labels in one product.
+            each = (values[:, None] * self._weights[columns]) * -self._slopes
+            return self._evidence.select(
+                columns, {label: each[:, j] for j, label in enumerate(LABELS)}
+            )
+
+        return self._probabilities(parts), select
+
     def _shown_columns(self, parts, row: int) -> tuple[np.ndarray, np.ndarray]:
         """One note's columns that evidence can show (global indices), with their values;
         ``parts`` are the shown blocks, or one part holding every block."""
@@ -175,6 +202,17 @@ class Classifier:
             columns.append(block_columns)
             values.append(block_values)
         return np.concatenate(columns), np.concatenate(values)
+
+
+def _row_scorer(space: FeatureSpace, linear: LinearForm):
+    """The typed row scorer for this model, or None where only the numpy path runs."""
+    scorer = row_scorer_class()
+    if scorer is None:
+        return None
+    words, chars = space.blocks()
+    return scorer(
+        words, chars, space.layout[BlockKind.CUES].start, space.cue_weight, linear, char_wb_grams
+    )
 
 
 def linear_form(estimators: dict[str, CalibratedClassifierCV]) -> LinearForm:

@@ -216,31 +216,54 @@ class NoteAnalyser:
         joins = self._special_joins
         tokens: list[tuple[str, int]] = []
         before = ""  # the run before, when one space follows it
-        for match in _RUNS.finditer(normalised):
-            start = match.start()
-            run = match.group()
-            if run[0] != " ":
-                pairs = joins.get((before[-1], run[0])) if before else None
-                if pairs and any(before.endswith(a) and run.startswith(b) for a, b in pairs):
-                    # A special case could match across this space ("):" in ") :)"), and
-                    # spaCy's overlap filter then reads the note as a whole: so do we.
-                    return [(t.text, t.idx) for t in self.nlp.tokenizer(normalised)]
-                before = run
-            elif start:
-                # The first space after a token is that token's trailing space, not a token.
-                if len(run) == 1:
-                    continue
-                before = ""  # a whitespace token stands between the runs
-                start += 1
-                run = run[1:]
+        # Runs found by splitting at each space (a regular expression cost twice the rest):
+        # a non-space run is a non-empty part; the spaces between two are the gap.
+        at = 0  # where the next part starts
+        end = 0  # where the last non-space run ended
+        for run in normalised.split(" "):
+            if not run:
+                at += 1
+                continue
+            start = at
+            at += len(run) + 1
+            if start > end:
+                before = self._space_run(tokens, end, start - end, before)
+            end = at - 1
+            pairs = joins.get((before[-1], run[0])) if before else None
+            if pairs and any(before.endswith(a) and run.startswith(b) for a, b in pairs):
+                # A special case could match across this space ("):" in ") :)"), and
+                # spaCy's overlap filter then reads the note as a whole: so do we.
+                return [(t.text, t.idx) for t in self.nlp.tokenizer(normalised)]
+            before = run
             pieces = cache.get(run)
             if pieces is None:
                 pieces = cache[run] = [(t.text, t.idx) for t in self.nlp.tokenizer(run)]
             if len(pieces) == 1:
                 tokens.append((run, start))
             else:
-                tokens += [(piece, start + at) for piece, at in pieces]
+                tokens += [(piece, start + offset) for piece, offset in pieces]
+        if len(normalised) > end:
+            self._space_run(tokens, end, len(normalised) - end, before)
         return tokens
+
+    def _space_run(
+        self, tokens: list[tuple[str, int]], start: int, length: int, before: str
+    ) -> str:
+        """Add the tokens of ``length`` spaces at ``start``; returns the run a following
+        run touches across one space ("" when a whitespace token stands between)."""
+        if start:
+            # The first space after a token is that token's trailing space, not a token.
+            if length == 1:
+                return before
+            before = ""
+            start += 1
+            length -= 1
+        run = " " * length
+        pieces = self._run_cache.get(run)
+        if pieces is None:
+            pieces = self._run_cache[run] = [(t.text, t.idx) for t in self.nlp.tokenizer(run)]
+        tokens += [(piece, start + offset) for piece, offset in pieces]
+        return before
 
     def sentence_starts(self, words: list[str]) -> list[int]:
         """Where a sentence starts: after sentence-ending punctuation, at the next other term."""
@@ -374,10 +397,6 @@ class NoteAnalyser:
                 ):
                     marked[k] |= CONTEXT_BIT[context]
         return marked
-
-
-# A run of non-space characters, or of spaces (a normalised note has no other whitespace).
-_RUNS = re.compile(r"[^ ]+| +")
 
 
 Joins = dict[tuple[str, str], list[tuple[str, str]]]

@@ -38,11 +38,15 @@ def compiled_problem(record: Path | None = None, package: Path = PACKAGE_DIR) ->
     except (OSError, ValueError):
         return f"its record {record} is unreadable"
     for name, digest in sorted(built.items()):
-        source = package / f"{name}.py"
+        source = package / f"{name}.pyx"
+        if not source.exists():
+            source = package / f"{name}.py"
         if not source.exists() or hashlib.sha256(source.read_bytes()).hexdigest() != digest:
             return f"it was built from an older {name}.py (run ./dev setup to rebuild it)"
+    if "_row_scorer" not in built:
+        return "it was built before the row scorer existed (run ./dev setup to rebuild it)"
     try:
-        from ._fast import _context  # noqa: F401
+        from ._fast import _context, _row_scorer  # noqa: F401
     except ImportError as exc:
         return f"it does not import ({exc.__class__.__name__})"
     return None
@@ -76,3 +80,13 @@ def engine_name() -> str:
 def analyser_class() -> type:
     """The ``NoteAnalyser`` class of this process's engine."""
     return context_module().NoteAnalyser
+
+
+def row_scorer_class() -> type | None:
+    """The typed ``RowScorer`` with the compiled engine; None with the pure-Python one
+    (feature rows and scores are then built with numpy)."""
+    if engine_name() != "compiled":
+        return None
+    from ._fast._row_scorer import RowScorer
+
+    return RowScorer

@@ -71,6 +71,7 @@ class EvidenceMapper:
         self.cues = space.layout[BlockKind.CUES]
         self.can_show = np.ones(space.layout.width, dtype=bool)
         self.can_show[self.words.start : self.words.stop] = self.word_shown
+        self.can_show_bytes = self.can_show.view(np.uint8)
 
     def spans(
         self, analysis: NoteAnalysis, columns: set[int]
@@ -111,20 +112,29 @@ class EvidenceMapper:
                 ]
         return out
 
-    def evidence(
-        self,
-        text: str,
-        analysis: NoteAnalysis,
-        columns: np.ndarray,
-        contributions: dict[str, np.ndarray],
-    ) -> list[Evidence]:
-        cue_start, cue_stop = self.cues.start, self.cues.stop
+    def select(
+        self, columns: np.ndarray, contributions: dict[str, np.ndarray]
+    ) -> dict[str, tuple[list[int], list[float]]]:
+        """Per label, the columns evidence reads and their contributions: those of a
+        showable feature moving the log-odds by more than ``MIN_SHARE``, and every cue.
+        ``columns`` are one note's shown columns, ``contributions`` each label's change in
+        log-odds from each of them. (The typed row scorer applies the same rule.)"""
         is_cue = self.cues.holds(columns)
         can_show = self.can_show[columns]
         selected = {}
         for label, weights in contributions.items():
             keep = ((weights > MIN_SHARE) & can_show) | is_cue
             selected[label] = (columns[keep].tolist(), weights[keep].tolist())
+        return selected
+
+    def evidence(
+        self,
+        text: str,
+        analysis: NoteAnalysis,
+        selected: dict[str, tuple[list[int], list[float]]],
+    ) -> list[Evidence]:
+        """Phrases of ``text`` behind each label, from ``select``'s columns."""
+        cue_start, cue_stop = self.cues.start, self.cues.stop
         spans = self.spans(analysis, {c for cols, _ in selected.values() for c in cols})
         terms = analysis.terms
         result: list[Evidence] = []

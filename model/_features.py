@@ -378,6 +378,10 @@ class FeatureSpace:
         space._blocks = (words, chars)
         return space
 
+    def blocks(self) -> tuple[TfidfBlock, TfidfBlock | None]:
+        """The fitted word and character blocks (None without character n-grams)."""
+        return self._tfidf_blocks()
+
     def _tfidf_blocks(self) -> tuple[TfidfBlock, TfidfBlock | None]:
         blocks = self.__dict__.get("_blocks")
         if blocks is None:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from model import load
+from model import freeze_loaded, load
 from notefiles import ColumnMapping, DataError, Problem, file_format
 
 from ._score import ScoreWriter, score_rows, validate_unlabelled
@@ -35,6 +35,7 @@ def _model_on_worker(model_path: str):
     if classifier is None:
         classifier = load(model_path)
         _WORKER_MODELS[model_path] = classifier
+        freeze_loaded()
     return classifier
 
 

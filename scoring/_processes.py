@@ -21,7 +21,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from model import Classifier, load
+from model import Classifier, freeze_loaded, load
 from notefiles import ColumnMapping
 
 from ._score import CHUNK, ScoreWriter, iter_chunks, score_rows, validate_unlabelled
@@ -43,6 +43,7 @@ def _start_worker(model_path: str, version: str) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's to handle
     if _CLASSIFIER is None:  # not forked from the command's loaded model
         _CLASSIFIER = load(model_path)
+        freeze_loaded()
     if _CLASSIFIER.version != version:
         raise RuntimeError(f"{model_path} is now version {_CLASSIFIER.version}, not {version}")
 

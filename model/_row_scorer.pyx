@@ -1,0 +1,264 @@
+# cython: language_level=3, boundscheck=False, wraparound=False, cdivision=True
+# cython: initializedcheck=False
+"""Feature rows and linear scores in typed code: the scoring arithmetic of a note, once its
+inputs (context-marked words, blanked character text, cue columns) are known.
+
+The numpy path (``FeatureSpace.transform_parts`` then a product per block) makes a few dozen
+array calls per note, each costing more than its arithmetic on a row of a few hundred
+nonzeros; here each row is counted, weighted, normalised and multiplied in one C loop. The
+arithmetic is scikit-learn's TF-IDF (sublinear tf, idf, L2 norm with the model's floor, float32
+values as in the training matrix) and the sigmoid-calibrated linear model of
+``Classifier``. Tested against the numpy path (which is tested against scikit-learn).
+
+Each note is done in two phases: first its n-gram columns are looked up (Python
+dictionaries), then counted and scored with no Python call at all. The GIL is held through
+the second phase, so threads sharing one scorer never see each other's counts.
+"""
+
+from cpython cimport array
+from libc.math cimport exp, log, sqrt
+from libc.stdlib cimport free, malloc
+from libc.string cimport memcpy
+
+import array as _array
+
+import numpy as np
+
+# Distinct words whose character n-gram columns one scorer remembers; past this it starts again.
+WORD_CACHE_SIZE = 50_000
+
+cdef array.array _INT_ARRAY = _array.array("i")
+
+
+cdef class RowScorer:
+    """Scores ``NoteInputs`` with one model's vocabularies, idf, weights and calibration."""
+
+    cdef dict word_vocab, char_vocab, grams
+    cdef object char_wb_grams
+    cdef int max_n, low, high
+    cdef Py_ssize_t char_start, cue_start, n_labels
+    cdef bint has_chars, word_sublinear, char_sublinear
+    cdef double word_floor, char_floor
+    cdef float cue_weight
+    cdef double[::1] word_idf, char_idf, intercepts, slopes, offsets
+    cdef double[:, ::1] weights
+    cdef double[::1] word_counts, char_counts  # scratch: zero between notes
+
+    def __init__(self, words, chars, cue_start, cue_weight, linear, char_wb_grams):
+        """``words``/``chars``: fitted ``TfidfBlock``s (chars may be None); ``linear``: the
+        classifier's ``LinearForm``; ``char_wb_grams``: the character n-gram function."""
+        self.word_vocab = words.vocabulary
+        self.max_n = words.max_n
+        self.word_idf = np.ascontiguousarray(words.idf, dtype=np.float64)
+        self.word_sublinear = words.sublinear
+        self.word_floor = words.norm_floor
+        self.word_counts = np.zeros(max(words.width, 1))
+        self.has_chars = chars is not None
+        if chars is not None:
+            self.char_vocab = chars.vocabulary
+            self.low, self.high = chars.ngram_range
+            self.char_idf = np.ascontiguousarray(chars.idf, dtype=np.float64)
+            self.char_sublinear = chars.sublinear
+            self.char_floor = chars.norm_floor
+            self.char_counts = np.zeros(max(chars.width, 1))
+            self.char_start = words.width
+        else:
+            self.char_vocab = {}
+            self.char_idf = np.zeros(1)
+            self.char_counts = np.zeros(1)
+            self.char_start = words.width
+        self.grams = {}
+        self.char_wb_grams = char_wb_grams
+        self.cue_start = cue_start
+        self.cue_weight = <float>cue_weight
+        self.weights = np.ascontiguousarray(linear.weights, dtype=np.float64)
+        self.intercepts = np.ascontiguousarray(linear.intercepts, dtype=np.float64)
+        self.slopes = np.ascontiguousarray(linear.slopes, dtype=np.float64)
+        self.offsets = np.ascontiguousarray(linear.offsets, dtype=np.float64)
+        self.n_labels = self.weights.shape[1]
+
+    def probabilities(self, list inputs):
+        """(n_notes, n_labels) calibrated probabilities of ``NoteInputs``."""
+        out = np.empty((len(inputs), self.n_labels))
+        cdef double[:, ::1] view = out
+        cdef Py_ssize_t row
+        for row in range(len(inputs)):
+            self._note(inputs[row], &view[row, 0], None, NULL, 0.0)
+        return out
+
+    def probabilities_and_selected(self, list inputs, can_show, double min_share):
+        """As ``probabilities``, with what evidence reads of each note: per label, the shown
+        columns (global indices) whose contribution to the log-odds exceeds ``min_share``, and
+        every cue column, with their contributions (``EvidenceMapper.select``'s rule).
+        ``can_show`` marks the columns evidence can show (one byte per column)."""
+        out = np.empty((len(inputs), self.n_labels))
+        cdef double[:, ::1] view = out
+        cdef const unsigned char[::1] shown = can_show
+        cdef Py_ssize_t row
+        selected = []
+        for row in range(len(inputs)):
+            per_label = [([], []) for _ in range(self.n_labels)]
+            self._note(inputs[row], &view[row, 0], per_label, &shown[0], min_share)
+            selected.append(per_label)
+        return out, selected
+
+    cdef array.array _word_columns(self, list words):
+        """Columns of the note's word n-grams (1 to ``max_n``), one per occurrence: unigrams
+        first, then bigrams, as ``TfidfBlock._word_columns``."""
+        cdef array.array found = array.clone(_INT_ARRAY, 0, False)
+        cdef Py_ssize_t n = len(words), i, m
+        cdef dict vocab = self.word_vocab
+        for i in range(n):
+            column = vocab.get(words[i])
+            if column is not None:
+                array.resize_smart(found, len(found) + 1)
+                found.data.as_ints[len(found) - 1] = <int>column
+        for m in range(2, self.max_n + 1):
+            for i in range(n - m + 1):
+                if m == 2:
+                    gram = words[i] + " " + words[i + 1]
+                else:
+                    gram = " ".join(words[i : i + m])
+                column = vocab.get(gram)
+                if column is not None:
+                    array.resize_smart(found, len(found) + 1)
+                    found.data.as_ints[len(found) - 1] = <int>column
+        return found
+
+    cdef array.array _char_columns(self, str document):
+        """Columns of the document's ``char_wb`` n-grams, one per occurrence."""
+        cdef array.array found = array.clone(_INT_ARRAY, 0, False)
+        cdef array.array known
+        cdef Py_ssize_t at
+        cdef dict grams = self.grams
+        for word in document.split():
+            cached = grams.get(word)
+            if cached is None:
+                if len(grams) > WORD_CACHE_SIZE:
+                    grams.clear()
+                columns = [
+                    c
+                    for c in map(self.char_vocab.get, self.char_wb_grams(word, self.low, self.high))
+                    if c is not None
+                ]
+                cached = grams[word] = _array.array("i", columns)
+            known = <array.array>cached
+            if len(known):
+                at = len(found)
+                array.resize_smart(found, at + len(known))
+                memcpy(&found.data.as_ints[at], known.data.as_ints, len(known) * sizeof(int))
+        return found
+
+    cdef int _note(
+        self, note, double* scores, list selected, const unsigned char* can_show, double min_share
+    ) except -1:
+        """One note's probabilities into ``scores``; with ``selected`` (a pair of lists per
+        label), the columns evidence reads and their contributions appended to it."""
+        cdef Py_ssize_t j, k, n_cues, first_cue
+        cdef double contribution
+        cdef array.array word_columns = self._word_columns(note.words)
+        cdef array.array char_columns
+        if self.has_chars and note.chars:
+            char_columns = self._char_columns(note.chars)
+        else:
+            char_columns = array.clone(_INT_ARRAY, 0, False)
+        cdef list cue_list = note.cues
+        n_cues = len(cue_list)
+        cdef int* cues = <int*>malloc((n_cues + 1) * sizeof(int))
+        for k in range(n_cues):
+            cues[k] = <int>cue_list[k]
+        cdef Py_ssize_t n_words = len(word_columns), n_chars = len(char_columns)
+        # Enough for every entry of the row: its word, character and cue columns.
+        cdef int* entry_columns = <int*>malloc((n_words + n_chars + n_cues + 1) * sizeof(int))
+        cdef float* entry_values = <float*>malloc(
+            (n_words + n_chars + n_cues + 1) * sizeof(float)
+        )
+        cdef Py_ssize_t n_word_entries, n_char_entries
+        # From here on no Python object is touched: the counts are this call's alone.
+        for j in range(self.n_labels):
+            scores[j] = self.intercepts[j]
+        n_word_entries = _weigh(
+            word_columns.data.as_ints, n_words, self.word_counts, self.word_idf,
+            self.word_sublinear, self.word_floor, 0, entry_columns, entry_values,
+        )
+        n_char_entries = _weigh(
+            char_columns.data.as_ints, n_chars, self.char_counts, self.char_idf,
+            self.char_sublinear, self.char_floor, self.char_start,
+            entry_columns + n_word_entries, entry_values + n_word_entries,
+        )
+        k = n_word_entries + n_char_entries
+        for j in range(n_cues):
+            entry_columns[k + j] = <int>(cues[j] + self.cue_start)
+            entry_values[k + j] = self.cue_weight
+        k += n_cues
+        _add_products(entry_columns, entry_values, k, self.weights, scores)
+        for j in range(self.n_labels):
+            scores[j] = 1.0 / (1.0 + exp(self.slopes[j] * scores[j] + self.offsets[j]))
+        if selected is not None:
+            # Shown entries (words, then cues; a character n-gram is no phrase), as
+            # contribution = value * weight * -slope, the change in the label's log-odds.
+            first_cue = n_word_entries + n_char_entries
+            for j in range(self.n_labels):
+                columns, contributions = selected[j]
+                for k in range(n_word_entries):
+                    contribution = (entry_values[k] * self.weights[entry_columns[k], j]) * (
+                        -self.slopes[j]
+                    )
+                    if contribution > min_share and can_show[entry_columns[k]]:
+                        columns.append(entry_columns[k])
+                        contributions.append(contribution)
+                for k in range(first_cue, first_cue + n_cues):
+                    columns.append(entry_columns[k])
+                    contributions.append(
+                        (entry_values[k] * self.weights[entry_columns[k], j]) * (-self.slopes[j])
+                    )
+        free(cues)
+        free(entry_columns)
+        free(entry_values)
+        return 0
+
+
+cdef Py_ssize_t _weigh(
+    int* occurrences, Py_ssize_t n, double[::1] counts, double[::1] idf, bint sublinear,
+    double floor, Py_ssize_t offset, int* out_columns, float* out_values,
+) noexcept nogil:
+    """TF-IDF entries of one row from its column occurrences, in first-occurrence order;
+    ``counts`` is left zero again. Returns the number of entries written."""
+    cdef Py_ssize_t k, t = 0, column
+    cdef double weight, total = 0.0, norm
+    for k in range(n):
+        column = occurrences[k]
+        if counts[column] == 0.0:
+            out_columns[t] = <int>column
+            t += 1
+        counts[column] += 1.0
+    # Weights are kept as doubles in out_values' slots only after the norm is known.
+    cdef double* weights = <double*>malloc((t + 1) * sizeof(double))
+    for k in range(t):
+        column = out_columns[k]
+        weight = counts[column]
+        counts[column] = 0.0
+        if sublinear:
+            weight = log(weight) + 1.0
+        weight = weight * idf[column]
+        weights[k] = weight
+        total += weight * weight
+    norm = sqrt(total)
+    if norm < floor:
+        norm = floor
+    for k in range(t):
+        out_values[k] = <float>(weights[k] / norm if norm > 0.0 else weights[k])
+        out_columns[k] = <int>(out_columns[k] + offset)
+    free(weights)
+    return t
+
+
+cdef void _add_products(
+    int* columns, float* values, Py_ssize_t n, double[:, ::1] weights, double* scores
+) noexcept nogil:
+    cdef Py_ssize_t k, j, labels = weights.shape[1]
+    cdef double value
+    for k in range(n):
+        value = values[k]
+        for j in range(labels):
+            scores[j] += value * weights[columns[k], j]
