@@ -42,7 +42,7 @@ def compiled_problem(record: Path | None = None, package: Path = PACKAGE_DIR) ->
         if not source.exists():
             source = package / f"{name}.py"
         if not source.exists() or hashlib.sha256(source.read_bytes()).hexdigest() != digest:
-            return f"it was built from an older {name}.py (run ./dev setup to rebuild it)"
+            return f"it was built from an older {source.name} (run ./dev setup to rebuild it)"
     if "_row_scorer" not in built:
         return "it was built before the row scorer existed (run ./dev setup to rebuild it)"
     try:

@@ -58,3 +58,22 @@ def test_compiled_engine_is_chosen_when_built(fresh_choice):
     fresh_choice.delenv(_engine.ENGINE_VARIABLE, raising=False)
     assert _engine.engine_name() == "compiled"
     assert _engine.analyser_class().__module__ == "model._fast._context"
+
+
+def test_a_build_without_the_row_scorer_or_with_an_older_one_is_not_used(tmp_path):
+    record = tmp_path / "sources.json"
+    current = json.loads((_engine.PACKAGE_DIR / "_fast" / "sources.json").read_text("utf-8"))
+    if "_row_scorer" not in current:
+        pytest.skip("the compiled pipeline is not built here")
+    record.write_text(json.dumps({**current, "_row_scorer": "0" * 64}), encoding="utf-8")
+    assert "older _row_scorer.pyx" in _engine.compiled_problem(record)
+    del current["_row_scorer"]
+    record.write_text(json.dumps(current), encoding="utf-8")
+    assert "before the row scorer existed" in _engine.compiled_problem(record)
+
+
+def test_the_python_engine_builds_rows_with_numpy(fresh_choice, model_path):
+    from model import load
+
+    fresh_choice.setenv(_engine.ENGINE_VARIABLE, "python")
+    assert load(model_path).row_engine == "numpy"

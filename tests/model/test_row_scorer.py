@@ -1,0 +1,157 @@
+"""The typed row scorer (model/_row_scorer.pyx) scores notes as the numpy path does.
+
+Same probabilities to within 1e-12 (the sums run in another order), the same flags, routes
+and evidence, on every note of the test split and the public file and on arbitrary text; a
+note scores bit for bit the same alone or in any batch; and threads sharing one scorer never
+see each other's rows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+from concurrent.futures import ThreadPoolExecutor
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from model import LABELS
+
+from ..conftest import CORPUS, PUBLIC_EVAL
+
+TOLERANCE = 1e-12
+# Words that make cues, contexts, person descriptions and punctuation occur.
+WORDS = [
+    "he",
+    "has",
+    "a",
+    "knife",
+    "kill",
+    "her",
+    "not",
+    "suicidal",
+    "overdose",
+    "took",
+    "tablets",
+    "stab",
+    "denies",
+    "history",
+    "of",
+    "self-harm",
+    "2019",
+    "my",
+    "boss",
+    "will",
+    "kill",
+    "me",
+    "Mr",
+    "Patel",
+    "34m",
+    ".",
+    ",",
+    "!",
+    "voices",
+    "police",
+    "ambulance",
+    "threatening",
+    "to",
+    "hang",
+    "himself",
+    "breathing",
+]
+
+
+def _texts(path) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [json.loads(line)["text"] for line in lines if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def pair(classifier):
+    """(typed, numpy): the session's model scored both ways."""
+    if classifier.row_engine != "typed":
+        if os.environ.get("RIGHTCALL_EXPECT_COMPILED") == "1":
+            pytest.fail("the typed row scorer should be built here")
+        pytest.skip("the typed row scorer is not built (pure-Python engine)")
+    reference = classifier.with_numpy_rows()
+    assert reference.row_engine == "numpy"
+    return classifier, reference
+
+
+def _assert_same_results(typed, reference, text: str) -> None:
+    ours, theirs = typed.classify(text), reference.classify(text)
+    for label in LABELS:
+        a, b = ours.labels[label], theirs.labels[label]
+        assert a.probability == pytest.approx(b.probability, abs=TOLERANCE)
+        assert a.flagged == b.flagged
+    assert ours.evidence == theirs.evidence
+    assert ours.route == theirs.route
+
+
+@pytest.mark.parametrize("path", [CORPUS / "test.jsonl", PUBLIC_EVAL], ids=["test", "public"])
+def test_same_probabilities_on_whole_files(pair, path):
+    if not path.exists():
+        pytest.skip(f"{path} is not here")
+    typed, reference = pair
+    texts = _texts(path)
+    np.testing.assert_allclose(
+        typed.probabilities(texts), reference.probabilities(texts), rtol=0, atol=TOLERANCE
+    )
+
+
+def test_same_results_and_evidence_note_by_note(pair):
+    typed, reference = pair
+    texts = _texts(CORPUS / "test.jsonl")
+    sample = random.Random(15).sample(texts, 400)
+    if PUBLIC_EVAL.exists():
+        sample += _texts(PUBLIC_EVAL)
+    for text in sample:
+        _assert_same_results(typed, reference, text)
+
+
+def test_same_results_in_a_batch_with_evidence(pair):
+    typed, reference = pair
+    texts = random.Random(16).sample(_texts(CORPUS / "test.jsonl"), 300)
+    ours, theirs = typed.classify_many(texts), reference.classify_many(texts)
+    assert [r.evidence for r in ours] == [r.evidence for r in theirs]
+    assert [r.route for r in ours] == [r.route for r in theirs]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.sampled_from(WORDS) | st.text(max_size=12),
+        max_size=80,
+    ).map(" ".join)
+)
+def test_same_results_on_arbitrary_notes(pair, text):
+    typed, reference = pair
+    _assert_same_results(typed, reference, text)
+
+
+def test_a_note_scores_the_same_alone_or_in_any_batch(pair):
+    typed, _ = pair
+    texts = random.Random(17).sample(_texts(CORPUS / "test.jsonl"), 200)
+    together = typed.probabilities(texts)
+    alone = np.vstack([typed.probabilities([text]) for text in texts])
+    assert np.array_equal(together, alone)
+
+
+def test_threads_sharing_one_scorer_get_their_own_rows(pair):
+    typed, _ = pair
+    texts = _texts(CORPUS / "test.jsonl")[:600]
+    expected = typed.probabilities(texts)
+    chunks = [texts[k::4] for k in range(4)]
+
+    def score(k: int) -> np.ndarray:
+        return np.vstack([typed.probabilities([text]) for text in chunks[k]])
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(score, range(4)))
+    for k, result in enumerate(results):
+        assert np.array_equal(result, expected[k::4])
