@@ -168,13 +168,22 @@ class PersonFinder:
             return []
         note = _Note(text, tokens, low, capitals)
         spans: list[Span] = []
-        i, n = 0, len(low)
         starts = self._starts
-        while i < n:
-            token = low[i]
-            if token not in starts and not token[:1].isdigit() and not note.sentence_start(i):
-                i += 1  # no pattern can begin here: skip it cheaply
-                continue
+        # Where a pattern can begin: a trigger, a digit or a sentence start; nowhere else.
+        begins = [
+            i
+            for i, token in enumerate(low)
+            if token in starts
+            or token[:1].isdigit()
+            or (i and low[i - 1] in _SENTENCE_END)
+            or i == 0
+            or (i == 1 and low[0] in ("-", ","))
+        ]
+        i = 0
+        for k in begins:
+            if k < i:
+                continue  # inside the span found before
+            i = k
             found = (
                 self._description(note, i)
                 or self._titled(note, i)
@@ -184,11 +193,9 @@ class PersonFinder:
                 or self._subject_name(note, i)
                 or self._bare_name(note, i)
             )
-            if found is None:
-                i += 1
-                continue
-            spans.append(found)
-            i = found[1]
+            if found is not None:
+                spans.append(found)
+                i = found[1]
         if spans:
             spans = [self._neutral(note, s) for s in spans]
         return spans

@@ -6,10 +6,15 @@ import json
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sklearn.base import clone
 
 from model import BlockKind, NoteAnalyser
 from model._features import (
+    _ASCII_CHAR_TEXT,
+    _DIGIT,
+    _PUNCTUATION,
     FEW_NOTES,
     FeatureSpace,
     char_text,
@@ -146,3 +151,9 @@ def test_per_word_caches_stay_bounded_and_never_change_answers(notes, monkeypatc
         )
         assert len(chars._word_grams) <= 51
         assert len(fresh._term_cache) <= 51 + 20
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127)))
+def test_the_ascii_table_folds_as_the_two_substitutions_do(text):
+    """``char_text``'s table for an all-ASCII note: punctuation to spaces, digits to 0."""
+    assert text.translate(_ASCII_CHAR_TEXT) == _DIGIT.sub("0", _PUNCTUATION.sub(" ", text))

@@ -205,6 +205,8 @@ def test_any_capitalised_name_after_called_leaves_the_row_unchanged(
     """A new name after "called" never changes the feature row (common English words and
     lexicon words, which are never names, are left out)."""
     assume(classifier.analyser.persons.could_be_name(name))
+    # One token: the tokenizer reads "Id" as "I'd", two words, and no name pattern is that.
+    assume(len(classifier.analyser.tokens(name)) == 1)
     base, named = template.format("a man"), template.format(f"a man called {name.title()}")
     if shout:
         base, named = base.upper(), named.upper()
