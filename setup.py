@@ -2,10 +2,10 @@
 
 The same source files are compiled, unchanged, into ``model._fast``; the ``.py`` modules stay
 the pure-Python reference the tests compare with. ``model/_row_scorer.pyx`` is typed Cython
-for the scoring arithmetic; the numpy path it replaces is its reference. The extensions are optional: without a C
-compiler the install still succeeds and the model runs the pure-Python path (it says so).
-``model/_fast/sources.json`` records the hash of each source compiled, so a build older than
-its source is never used.
+for the scoring arithmetic; the numpy path it replaces is its reference. The extensions are
+optional: without a C compiler the install still succeeds and the model runs the pure-Python
+path (it says so). ``model/_fast/sources.json`` records the hash of each source compiled, so
+a build older than its source is never used.
 """
 
 from __future__ import annotations
@@ -18,8 +18,9 @@ from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).parent
-# The per-note term pipeline, in import order: spelling -> text -> persons -> context.
-COMPILED = ["_spelling", "_text", "_persons", "_context"]
+# The per-note term pipeline, in import order: spelling -> text -> persons -> context; then
+# evidence, which maps a note's scores back to its words.
+COMPILED = ["_spelling", "_text", "_persons", "_context", "_evidence"]
 # Typed code with no Python twin: feature rows and linear scores (the numpy path is its reference).
 TYPED = ["_row_scorer"]
 RECORD_FILE = "sources.json"  # read by model/_engine.py

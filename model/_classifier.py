@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from ._context import NoteAnalyser
-from ._engine import row_scorer_class
+from ._engine import evidence_mapper_class, row_scorer_class
 from ._evidence import MIN_SHARE, EvidenceMapper
 from ._features import FeatureSpace, NoteInputs, char_wb_grams
 from ._labels import LABELS
@@ -65,20 +65,22 @@ class Classifier:
         self.version = version
         self.manifest = manifest or {}
         self._weights, self._intercepts, self._slopes, self._offsets = linear
-        self._evidence = EvidenceMapper(space)
+        self._evidence = evidence_mapper_class()(space)
         self._rows = _row_scorer(space, linear)
 
     @property
-    def row_engine(self) -> str:
-        """ "typed" (``model/_row_scorer.pyx``) or "numpy": what builds feature rows and
-        scores. Both give the same probabilities to within 1e-12 and the same evidence."""
-        return "numpy" if self._rows is None else "typed"
+    def scoring_engine(self) -> str:
+        """ "compiled" (rows and scores in ``model/_row_scorer.pyx``, evidence compiled) or
+        "python" (rows and scores with numpy): what scores a note once it is analysed. Both
+        give the same probabilities to within 1e-12 and the same evidence (tested)."""
+        return "python" if self._rows is None else "compiled"
 
-    def with_numpy_rows(self) -> Classifier:
-        """This classifier with feature rows and scores built by numpy: the reference the
-        typed row scorer is tested against."""
+    def with_reference_scoring(self) -> Classifier:
+        """This classifier scoring with numpy and the pure-Python evidence mapper: the
+        reference the compiled scoring is tested against."""
         twin = copy.copy(self)
         twin._rows = None
+        twin._evidence = EvidenceMapper(self.space)
         return twin
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:

@@ -43,10 +43,11 @@ def compiled_problem(record: Path | None = None, package: Path = PACKAGE_DIR) ->
             source = package / f"{name}.py"
         if not source.exists() or hashlib.sha256(source.read_bytes()).hexdigest() != digest:
             return f"it was built from an older {source.name} (run ./dev setup to rebuild it)"
-    if "_row_scorer" not in built:
-        return "it was built before the row scorer existed (run ./dev setup to rebuild it)"
+    for name in ("_row_scorer", "_evidence"):
+        if name not in built:
+            return f"it was built before {name} was compiled (run ./dev setup to rebuild it)"
     try:
-        from ._fast import _context, _row_scorer  # noqa: F401
+        from ._fast import _context, _evidence, _row_scorer  # noqa: F401
     except ImportError as exc:
         return f"it does not import ({exc.__class__.__name__})"
     return None
@@ -80,6 +81,15 @@ def engine_name() -> str:
 def analyser_class() -> type:
     """The ``NoteAnalyser`` class of this process's engine."""
     return context_module().NoteAnalyser
+
+
+def evidence_mapper_class() -> type:
+    """The ``EvidenceMapper`` class of this process's engine."""
+    if engine_name() == "compiled":
+        from ._fast._evidence import EvidenceMapper
+    else:
+        from ._evidence import EvidenceMapper
+    return EvidenceMapper
 
 
 def row_scorer_class() -> type | None:

@@ -7,11 +7,12 @@ import re
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
 
-from ._context import NoteAnalysis
-from ._features import FeatureSpace, feature_words
-from ._layout import BlockKind
-from ._results import Evidence
-from ._text import stem
+# Absolute imports: the compiled copy of this module (model/_fast) reads these from the package.
+from model._context import NoteAnalysis
+from model._features import FeatureSpace, feature_words
+from model._layout import BlockKind
+from model._results import Evidence
+from model._text import stem
 
 # Words that carry no reason a handler could act on ("her", "says", "caller says", "and is"):
 # they still count in the score, but a phrase made only of them is never shown as evidence.
@@ -65,6 +66,11 @@ class EvidenceMapper:
             for term in {term for terms in self.word_terms for term in terms}
         }
         self.word_shown = [not all(map(unshown.__getitem__, terms)) for terms in self.word_terms]
+        # Per word column: its first term, and (length, terms, context) of the n-gram.
+        self._word_entries = [
+            (terms[0], (len(terms), terms, context))
+            for terms, context in zip(self.word_terms, self.word_context, strict=True)
+        ]
         self.max_ngram = space.word_max_n
         self.cue_of_column = {col: key for key, col in space.cue_column.items()}
         self.words = space.layout[BlockKind.WORDS]
@@ -80,36 +86,52 @@ class EvidenceMapper:
         # Plain integer bounds: this runs on every keystroke.
         word_start, word_stop = self.words.start, self.words.stop
         cue_start, cue_stop = self.cues.start, self.cues.stop
-        word_terms, word_context = self.word_terms, self.word_context
+        entries = self._word_entries
         # Wanted word n-grams by their first term: one pass over the note finds them all.
-        by_first: dict[str, list[tuple[int, list[str], int, str]]] = {}
+        by_first: dict[str, list[tuple[int, list[str], str, int]]] = {}
+        cue_columns = []
         for c in columns:
             if word_start <= c < word_stop:
-                terms = word_terms[c - word_start]
-                context = word_context[c - word_start]
-                by_first.setdefault(terms[0], []).append((len(terms), terms, c, context))
+                first, entry = entries[c - word_start]
+                wanted = by_first.get(first)
+                if wanted is None:
+                    by_first[first] = [(*entry, c)]
+                else:
+                    wanted.append((*entry, c))
+            else:
+                cue_columns.append(c)
         out: dict[int, list[tuple[int, int, str]]] = {}
         if by_first:
             fw = feature_words(analysis)
             words, index = fw.words, fw.term_index
+            count = len(words)
             for p in [p for p, word in enumerate(words) if word in by_first]:
-                for n, terms, column, context in by_first[words[p]]:
+                for n, terms, context, column in by_first[words[p]]:
                     last = p + n - 1
                     # A phrase of the note only if no punctuation sits in between.
                     if (
-                        last < len(words)
+                        last < count
                         and index[last] - index[p] == n - 1
                         and (n == 1 or words[p : p + n] == terms)
                     ):
-                        out.setdefault(column, []).append((index[p], index[last] + 1, context))
-        for col in columns:
-            if cue_start <= col < cue_stop:
-                cue, context = self.cue_of_column[col - cue_start]
-                out[col] = [
+                        place = (index[p], index[last] + 1, context)
+                        found = out.get(column)
+                        if found is None:
+                            out[column] = [place]
+                        else:
+                            found.append(place)
+        if cue_columns:
+            # The note's cues by (cue, context), each context read once: it is a property.
+            found_cues: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+            for c in analysis.cues:
+                context = c.context
+                found_cues.setdefault((c.cue, context), []).append(
                     (c.term_start, c.term_end, context)
-                    for c in analysis.cues
-                    if c.cue == cue and c.context == context
-                ]
+                )
+            cue_of_column = self.cue_of_column
+            for col in cue_columns:
+                if cue_start <= col < cue_stop:
+                    out[col] = found_cues.get(cue_of_column[col - cue_start], [])
         return out
 
     def select(
@@ -139,6 +161,7 @@ class EvidenceMapper:
         terms = analysis.terms
         result: list[Evidence] = []
         cue_labels = {c.cue: c.label for c in analysis.cues}
+        starts, ends = terms.starts, terms.ends
         for label, (label_columns, weights) in selected.items():
             present: list[tuple[int, int, float]] = []
             contextual: dict[tuple[int, int, str], float] = {}
@@ -146,12 +169,16 @@ class EvidenceMapper:
                 places = spans.get(col)
                 if not places:
                     continue
-                share = weight / len(places)
                 if not cue_start <= col < cue_stop:
                     # A word n-gram's places all share its context (from its "neg_" prefix).
-                    if share > 0 and places[0][2] == "present":
-                        present += [(first, last, share) for first, last, _ in places]
+                    if weight > 0 and places[0][2] == "present":
+                        if len(places) == 1:
+                            present.append((places[0][0], places[0][1], weight))
+                        else:
+                            share = weight / len(places)
+                            present += [(first, last, share) for first, last, _ in places]
                     continue
+                share = weight / len(places)
                 for first, last, context in places:
                     if context == "present":
                         if share > 0:
@@ -162,7 +189,7 @@ class EvidenceMapper:
             for first, last, weight in _merge(present)[:MAX_PHRASES]:
                 if weight < MIN_WEIGHT:
                     break
-                start, end = terms.starts[first], terms.ends[last - 1]
+                start, end = starts[first], ends[last - 1]
                 result.append(
                     Evidence(label, start, end, text[start:end], round(weight, 4), False, "present")
                 )

@@ -69,11 +69,11 @@ def test_a_build_without_the_row_scorer_or_with_an_older_one_is_not_used(tmp_pat
     assert "older _row_scorer.pyx" in _engine.compiled_problem(record)
     del current["_row_scorer"]
     record.write_text(json.dumps(current), encoding="utf-8")
-    assert "before the row scorer existed" in _engine.compiled_problem(record)
+    assert "before _row_scorer was compiled" in _engine.compiled_problem(record)
 
 
-def test_the_python_engine_builds_rows_with_numpy(fresh_choice, model_path):
+def test_the_python_engine_scores_with_numpy_and_python_evidence(fresh_choice, model_path):
     from model import load
 
     fresh_choice.setenv(_engine.ENGINE_VARIABLE, "python")
-    assert load(model_path).row_engine == "numpy"
+    assert load(model_path).scoring_engine == "python"

@@ -1,4 +1,5 @@
-"""The typed row scorer (model/_row_scorer.pyx) scores notes as the numpy path does.
+"""Compiled scoring (model/_row_scorer.pyx, and the evidence mapper compiled) scores notes as
+the reference does: numpy rows and the pure-Python evidence mapper.
 
 Same probabilities to within 1e-12 (the sums run in another order), the same flags, routes
 and evidence, on every note of the test split and the public file and on arbitrary text; a
@@ -72,12 +73,14 @@ def _texts(path) -> list[str]:
 @pytest.fixture(scope="module")
 def pair(classifier):
     """(typed, numpy): the session's model scored both ways."""
-    if classifier.row_engine != "typed":
+    if classifier.scoring_engine != "compiled":
         if os.environ.get("RIGHTCALL_EXPECT_COMPILED") == "1":
-            pytest.fail("the typed row scorer should be built here")
-        pytest.skip("the typed row scorer is not built (pure-Python engine)")
-    reference = classifier.with_numpy_rows()
-    assert reference.row_engine == "numpy"
+            pytest.fail("compiled scoring should be built here")
+        pytest.skip("compiled scoring is not built (pure-Python engine)")
+    reference = classifier.with_reference_scoring()
+    assert reference.scoring_engine == "python"
+    assert type(reference._evidence).__module__ == "model._evidence"
+    assert type(classifier._evidence).__module__ == "model._fast._evidence"
     return classifier, reference
 
 
