@@ -16,7 +16,7 @@ from ._labels import LABELS
 from ._layout import BlockKind
 from ._results import ClassifyResult, LabelScore
 from ._route import suggest_route
-from ._windows import window_analysis, window_span, window_terms
+from ._windows import LONG_NOTE_TERMS, window_analysis, window_span, window_terms
 
 if TYPE_CHECKING:
     from sklearn.calibration import CalibratedClassifierCV
@@ -103,6 +103,8 @@ class Classifier:
         """Each long note's probabilities raised to its highest-scoring sentence window."""
         owners, pieces, windows = [], [], []
         for row, (text, analysis) in enumerate(zip(texts, analyses, strict=True)):
+            if len(analysis.terms.words) <= LONG_NOTE_TERMS:
+                continue  # scored whole only
             starts = self.analyser.sentence_starts(analysis.terms.words)
             for first, last in window_terms(analysis, starts):
                 owners.append(row)

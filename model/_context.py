@@ -68,7 +68,10 @@ class PhraseTable:
                 for n, phrase, value in longer.get(words[i + 1], ()):
                     if words[i : i + n] == phrase:
                         found.append((i, i + n, value))
-            found += [(i, i + 1, value) for value in singles]
+            if len(singles) == 1:
+                found.append((i, i + 1, singles[0]))
+            elif singles:
+                found += [(i, i + 1, value) for value in singles]
         return found
 
 
@@ -373,8 +376,15 @@ class NoteAnalyser:
             return marked
         by_context: dict[str, dict[str, list[tuple[int, int]]]] = {}
         for start, end, (context, kind) in triggers:
-            kinds = by_context.setdefault(context, {})
-            kinds.setdefault(kind, []).append((start, end))
+            kinds = by_context.get(context)
+            if kinds is None:
+                by_context[context] = {kind: [(start, end)]}
+                continue
+            same = kinds.get(kind)
+            if same is None:
+                kinds[kind] = [(start, end)]
+            else:
+                same.append((start, end))
         sentence_starts: list[int] | None = None
         for context, kinds in by_context.items():
             preceding = _not_pseudo(kinds, "preceding_negations")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import compress
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -61,8 +62,8 @@ def _feature_words(analysis: NoteAnalysis) -> FeatureWords:
     flags = list(map(_FEATURE_WORD.get, terms))
     if None in flags:
         flags = [_is_feature_word(w) if f is None else f for w, f in zip(terms, flags, strict=True)]
-    index = [i for i, keep in enumerate(flags) if keep]
-    words = [terms[i] for i in index]
+    index = list(compress(range(len(terms)), flags))
+    words = list(compress(terms, flags))
     if marks:
         words = [marks.get(i, "") + word for i, word in zip(index, words, strict=True)]
     return FeatureWords(words, index)

@@ -382,6 +382,8 @@ class PersonFinder:
     def _age_before(self, low: list[str], j: int) -> tuple[int, int] | None:
         """An age written before the head: "34yo", "34-year-old", "34 yr old"."""
         token = low[j]
+        if not token[:1].isdigit():
+            return None  # both forms start with a digit (every \d is a digit to isdigit)
         sexed = _AGE_TOKEN.match(token)
         if sexed is not None and sexed.group(2) not in ("m", "f"):
             j += 1
