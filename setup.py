@@ -19,8 +19,8 @@ from setuptools.command.build_ext import build_ext
 
 ROOT = Path(__file__).parent
 # The per-note term pipeline, in import order: spelling -> text -> persons -> context; then
-# evidence, which maps a note's scores back to its words.
-COMPILED = ["_spelling", "_text", "_persons", "_context", "_evidence"]
+# the feature inputs of an analysed note, and evidence, which maps scores back to its words.
+COMPILED = ["_spelling", "_text", "_persons", "_context", "_inputs", "_evidence"]
 # Typed code with no Python twin: feature rows and linear scores (the numpy path is its reference).
 TYPED = ["_row_scorer"]
 RECORD_FILE = "sources.json"  # read by model/_engine.py

@@ -9,9 +9,9 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from ._context import NoteAnalyser
-from ._engine import evidence_mapper_class, row_scorer_class
+from ._engine import evidence_mapper_class, note_inputs_function, row_scorer_class
 from ._evidence import MIN_SHARE, EvidenceMapper
-from ._features import FeatureSpace, NoteInputs, char_wb_grams
+from ._features import FeatureSpace, NoteInputs, char_wb_grams, note_inputs
 from ._labels import LABELS
 from ._layout import BlockKind
 from ._results import ClassifyResult, LabelScore
@@ -67,20 +67,22 @@ class Classifier:
         self._weights, self._intercepts, self._slopes, self._offsets = linear
         self._evidence = evidence_mapper_class()(space)
         self._rows = _row_scorer(space, linear)
+        self._note_inputs = note_inputs_function()
 
     @property
     def scoring_engine(self) -> str:
-        """ "compiled" (rows and scores in ``model/_row_scorer.pyx``, evidence compiled) or
-        "python" (rows and scores with numpy): what scores a note once it is analysed. Both
+        """ "compiled" (rows and scores in ``model/_row_scorer.pyx``, inputs and evidence
+        compiled) or "python" (rows and scores with numpy): what scores an analysed note. Both
         give the same probabilities to within 1e-12 and the same evidence (tested)."""
         return "python" if self._rows is None else "compiled"
 
     def with_reference_scoring(self) -> Classifier:
-        """This classifier scoring with numpy and the pure-Python evidence mapper: the
-        reference the compiled scoring is tested against."""
+        """This classifier scoring with numpy and the pure-Python inputs and evidence mapper:
+        the reference the compiled scoring is tested against."""
         twin = copy.copy(self)
         twin._rows = None
         twin._evidence = EvidenceMapper(self.space)
+        twin._note_inputs = note_inputs
         return twin
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
@@ -90,8 +92,8 @@ class Classifier:
         return self._with_windows(texts, analyses, self._scores(texts, analyses))
 
     def _inputs(self, texts: list[str], analyses) -> list[NoteInputs]:
-        space = self.space
-        return [space.inputs(t, a) for t, a in zip(texts, analyses, strict=True)]
+        chars, columns, inputs = self.space.has_chars, self.space.cue_column, self._note_inputs
+        return [inputs(t, a, chars, columns) for t, a in zip(texts, analyses, strict=True)]
 
     def _scores(self, texts: list[str], analyses) -> np.ndarray:
         """Probabilities of whole notes (or windows), without windows of their own."""

@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 from types import ModuleType
@@ -43,11 +44,11 @@ def compiled_problem(record: Path | None = None, package: Path = PACKAGE_DIR) ->
             source = package / f"{name}.py"
         if not source.exists() or hashlib.sha256(source.read_bytes()).hexdigest() != digest:
             return f"it was built from an older {source.name} (run ./dev setup to rebuild it)"
-    for name in ("_row_scorer", "_evidence"):
+    for name in ("_row_scorer", "_inputs", "_evidence"):
         if name not in built:
             return f"it was built before {name} was compiled (run ./dev setup to rebuild it)"
     try:
-        from ._fast import _context, _evidence, _row_scorer  # noqa: F401
+        from ._fast import _context, _evidence, _inputs, _row_scorer  # noqa: F401
     except ImportError as exc:
         return f"it does not import ({exc.__class__.__name__})"
     return None
@@ -90,6 +91,15 @@ def evidence_mapper_class() -> type:
     else:
         from ._evidence import EvidenceMapper
     return EvidenceMapper
+
+
+def note_inputs_function() -> Callable:
+    """``note_inputs`` of this process's engine (see ``model/_inputs.py``)."""
+    if engine_name() == "compiled":
+        from ._fast._inputs import note_inputs
+    else:
+        from ._inputs import note_inputs
+    return note_inputs
 
 
 def row_scorer_class() -> type | None:

@@ -9,7 +9,8 @@ from spacy.lang.en.stop_words import STOP_WORDS
 
 # Absolute imports: the compiled copy of this module (model/_fast) reads these from the package.
 from model._context import NoteAnalysis
-from model._features import FeatureSpace, feature_words
+from model._features import FeatureSpace
+from model._inputs import feature_words
 from model._layout import BlockKind
 from model._results import Evidence
 from model._text import stem

@@ -9,75 +9,32 @@ compare with); the arithmetic is done here a batch at a time, for speed.
 
 from __future__ import annotations
 
-import re
 from collections import Counter
-from dataclasses import dataclass
-from itertools import compress
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
 
 from ._context import CONTEXTS, NoteAnalysis
+from ._inputs import (  # noqa: F401 (re-exported: the reference inputs, and older imports)
+    _ASCII_CHAR_TEXT,
+    _DIGIT,
+    _PUNCTUATION,
+    FeatureWords,
+    NoteInputs,
+    char_text,
+    feature_words,
+    note_inputs,
+)
 from ._layout import BlockKind, FeatureLayout
 
 if TYPE_CHECKING:  # scikit-learn is needed to fit, never to score
     from sklearn.feature_extraction.text import TfidfVectorizer
 
-_DIGIT = re.compile(r"\d")
-# Punctuation never enters a character n-gram: "seen," and "seen" are the same word.
-_PUNCTUATION = re.compile(r"[^\w\s]")
 # Bump whenever text processing or feature code changes what a note turns into: an artefact
 # built by other feature code must not be loaded (its weights would mean something else).
 FEATURE_VERSION = "7"
 CUE_CONTEXTS = ("present", *CONTEXTS)
-_PREFIX = {"negated": "neg_", "historical": "hist_", "hypothetical": "hyp_"}
-
-
-@dataclass(slots=True)
-class FeatureWords:
-    """Context-marked words fed to the word vectoriser, with the term index of each."""
-
-    words: list[str]
-    term_index: list[int]
-
-
-def feature_words(analysis: NoteAnalysis) -> FeatureWords:
-    cached = analysis.derived.get("feature_words")
-    if cached is None:
-        cached = analysis.derived["feature_words"] = _feature_words(analysis)
-    return cached
-
-
-def _feature_words(analysis: NoteAnalysis) -> FeatureWords:
-    marks: dict[int, str] = {}
-    for cue in analysis.cues:
-        if cue.context == "present":
-            continue
-        for i in range(cue.term_start, cue.term_end):
-            marks.setdefault(i, _PREFIX[cue.context])
-    for i in analysis.historical_terms:
-        marks.setdefault(i, "hist_")
-    terms = analysis.terms.words
-    flags = list(map(_FEATURE_WORD.get, terms))
-    if None in flags:
-        flags = [_is_feature_word(w) if f is None else f for w, f in zip(terms, flags, strict=True)]
-    index = list(compress(range(len(terms)), flags))
-    words = list(compress(terms, flags))
-    if marks:
-        words = [marks.get(i, "") + word for i, word in zip(index, words, strict=True)]
-    return FeatureWords(words, index)
-
-
-_FEATURE_WORD: dict[str, bool] = {}
-
-
-def _is_feature_word(word: str) -> bool:
-    """Punctuation-only terms are not features (the cache: terms repeat across notes)."""
-    if len(_FEATURE_WORD) > 100_000:
-        _FEATURE_WORD.clear()
-    keep = _FEATURE_WORD[word] = word[0] == "<" or any(c.isalnum() for c in word)
-    return keep
 
 
 def word_vectoriser(min_df: int = 2, max_ngram: int = 2) -> TfidfVectorizer:
@@ -105,15 +62,6 @@ def char_vectoriser(min_df: int = 3, max_features: int = 60_000) -> TfidfVectori
         sublinear_tf=True,
         dtype=np.float32,
     )
-
-
-@dataclass(slots=True)
-class NoteInputs:
-    """What the feature blocks read from one note: small enough to keep for 200k notes."""
-
-    words: list[str]
-    chars: str
-    cues: list[int]
 
 
 class SparseRows(NamedTuple):
@@ -425,11 +373,7 @@ class FeatureSpace:
         return layout
 
     def inputs(self, text: str, analysis: NoteAnalysis) -> NoteInputs:
-        return NoteInputs(
-            feature_words(analysis).words,
-            char_text(text, analysis) if self.has_chars else "",
-            self.cue_columns(analysis),
-        )
+        return note_inputs(text, analysis, self.has_chars, self.cue_column)
 
     def fit(self, texts: list[str], analyses: list[NoteAnalysis]) -> FeatureSpace:
         return self.fit_inputs([self.inputs(t, a) for t, a in zip(texts, analyses, strict=True)])
@@ -445,9 +389,6 @@ class FeatureSpace:
         self.__dict__.pop("_blocks", None)
         self.__dict__.pop("_layout", None)
         return self
-
-    def cue_columns(self, analysis: NoteAnalysis) -> list[int]:
-        return sorted({self.cue_column[(c.cue, c.context)] for c in analysis.cues})
 
     def transform(self, texts: list[str], analyses: list[NoteAnalysis]) -> sp.csr_matrix:
         """One CSR row per note: word block, char block, then cue block."""
@@ -514,42 +455,3 @@ class FeatureSpace:
             np.asarray(indptr, dtype=np.int32),
             (len(inputs), layout.width),
         )
-
-
-def char_text(text: str, analysis: NoteAnalysis) -> str:
-    """Normalised text for character n-grams, without cues that are not present.
-
-    Character n-grams cannot see context, so "denies suicidal thoughts" would otherwise
-    still say "suicidal"; those words are carried by the context-marked word features.
-    Identity words are blanked too, as they are neutralised in the word features.
-    """
-    normalised = analysis.normalised
-    blanked = [
-        (c.start, c.end) for c in analysis.cues if c.context != "present" and c.label != "none"
-    ]
-    blanked += analysis.terms.identity_spans
-    starts, ends = analysis.terms.starts, analysis.terms.ends
-    blanked += [(starts[i], ends[i]) for i in analysis.historical_terms]
-    if blanked:
-        chars = list(normalised)
-        for start, end in blanked:
-            chars[start:end] = " " * (end - start)
-        normalised = "".join(chars)
-    # A typing slip reads as the word it was corrected to, here as in the word features.
-    for start, end, word in reversed(analysis.terms.corrections):
-        if not normalised[start:end].isspace():
-            normalised = normalised[:start] + word + normalised[end:]
-    # Digits are folded as in the word features, so ages and times cannot move a score.
-    if normalised.isascii():
-        return " ".join(normalised.translate(_ASCII_CHAR_TEXT).split())
-    return " ".join(_DIGIT.sub("0", _PUNCTUATION.sub(" ", normalised)).split())
-
-
-# ``char_text``'s two substitutions as one table, for the usual all-ASCII note.
-_ASCII_CHAR_TEXT = str.maketrans(
-    {
-        ch: _DIGIT.sub("0", _PUNCTUATION.sub(" ", ch))
-        for ch in map(chr, range(128))
-        if _DIGIT.sub("0", _PUNCTUATION.sub(" ", ch)) != ch
-    }
-)
