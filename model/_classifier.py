@@ -151,7 +151,7 @@ class Classifier:
             }
             evidence = []
             if select is not None:
-                evidence = self._evidence.evidence(text, analysis, select(row))
+                evidence = self._evidence.evidence(text, analysis, *select(row))
             results.append(
                 ClassifyResult(
                     labels=labels,
@@ -184,26 +184,26 @@ class Classifier:
 
     def _scores_and_selected(self, texts: list[str], analyses, with_evidence: bool):
         """Whole-note probabilities, and (with evidence) a function giving a note's
-        ``EvidenceMapper.select``: per label, the columns evidence reads."""
+        ``EvidenceMapper.select`` (per label, the columns evidence reads) and where its word
+        n-grams occur, when the row scorer says so (else None)."""
         if self._rows is not None:
             inputs = self._inputs(texts, analyses)
             if not with_evidence:
                 return self._rows.probabilities(inputs), None
-            probs, selected = self._rows.probabilities_and_selected(
+            probs, selected, occurs = self._rows.probabilities_and_selected(
                 inputs, self._evidence.can_show_bytes, MIN_SHARE
             )
-            return probs, lambda row: dict(zip(LABELS, selected[row], strict=True))
+            return probs, lambda row: (dict(zip(LABELS, selected[row], strict=True)), occurs[row])
         parts = self._parts(texts, analyses)
         # Character n-grams cannot be shown as phrases; only words and cues are.
         shown_parts = [part for part in parts if part.kind is None or part.kind.shown]
 
-        def select(row: int) -> dict[str, tuple[list[int], list[float]]]:
+        def select(row: int) -> tuple[dict[str, tuple[list[int], list[float]]], None]:
             columns, values = self._shown_columns(shown_parts, row)
             # Each label's log-odds contribution per column, all labels in one product.
             each = (values[:, None] * self._weights[columns]) * -self._slopes
-            return self._evidence.select(
-                columns, {label: each[:, j] for j, label in enumerate(LABELS)}
-            )
+            contributions = {label: each[:, j] for j, label in enumerate(LABELS)}
+            return self._evidence.select(columns, contributions), None
 
         return self._probabilities(parts), select
 

@@ -81,13 +81,21 @@ class EvidenceMapper:
         self.can_show_bytes = self.can_show.view(np.uint8)
 
     def spans(
-        self, analysis: NoteAnalysis, columns: set[int]
+        self,
+        analysis: NoteAnalysis,
+        columns: set[int],
+        occurs: dict[int, list[int]] | None = None,
     ) -> dict[int, list[tuple[int, int, str]]]:
-        """Feature column -> [(first term, last term + 1, context)] in this note."""
+        """Feature column -> [(first term, last term + 1, context)] in this note.
+
+        ``occurs``, when the row scorer gives it, says where each word n-gram occurs (the
+        index of its first feature word, by column in the word block): the note's words are
+        then not searched again."""
         # Plain integer bounds: this runs on every keystroke.
         word_start, word_stop = self.words.start, self.words.stop
-        cue_start, cue_stop = self.cues.start, self.cues.stop
         entries = self._word_entries
+        if occurs is not None:
+            return self._spans_at(analysis, columns, occurs)
         # Wanted word n-grams by their first term: one pass over the note finds them all.
         by_first: dict[str, list[tuple[int, list[str], str, int]]] = {}
         cue_columns = []
@@ -121,6 +129,37 @@ class EvidenceMapper:
                             out[column] = [place]
                         else:
                             found.append(place)
+        self._cue_spans(analysis, cue_columns, out)
+        return out
+
+    def _spans_at(
+        self, analysis: NoteAnalysis, columns: set[int], occurs: dict[int, list[int]]
+    ) -> dict[int, list[tuple[int, int, str]]]:
+        """``spans`` from where the row scorer found each word n-gram."""
+        word_start, word_stop = self.words.start, self.words.stop
+        entries = self._word_entries
+        index = feature_words(analysis).term_index
+        out: dict[int, list[tuple[int, int, str]]] = {}
+        cue_columns = []
+        for c in columns:
+            if not word_start <= c < word_stop:
+                cue_columns.append(c)
+                continue
+            n, _, context = entries[c - word_start][1]
+            # A phrase of the note only if no punctuation sits in between.
+            found = [
+                (index[p], index[p + n - 1] + 1, context)
+                for p in occurs.get(c - word_start, ())
+                if index[p + n - 1] - index[p] == n - 1
+            ]
+            if found:
+                out[c] = found
+        self._cue_spans(analysis, cue_columns, out)
+        return out
+
+    def _cue_spans(self, analysis: NoteAnalysis, cue_columns: list[int], out: dict) -> None:
+        """Add each cue column's places to ``out``."""
+        cue_start, cue_stop = self.cues.start, self.cues.stop
         if cue_columns:
             # The note's cues by (cue, context), each context read once: it is a property.
             found_cues: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
@@ -133,7 +172,6 @@ class EvidenceMapper:
             for col in cue_columns:
                 if cue_start <= col < cue_stop:
                     out[col] = found_cues.get(cue_of_column[col - cue_start], [])
-        return out
 
     def select(
         self, columns: np.ndarray, contributions: dict[str, np.ndarray]
@@ -155,10 +193,12 @@ class EvidenceMapper:
         text: str,
         analysis: NoteAnalysis,
         selected: dict[str, tuple[list[int], list[float]]],
+        occurs: dict[int, list[int]] | None = None,
     ) -> list[Evidence]:
-        """Phrases of ``text`` behind each label, from ``select``'s columns."""
+        """Phrases of ``text`` behind each label, from ``select``'s columns (and where the
+        row scorer found each word n-gram: see ``spans``)."""
         cue_start, cue_stop = self.cues.start, self.cues.stop
-        spans = self.spans(analysis, {c for cols, _ in selected.values() for c in cols})
+        spans = self.spans(analysis, {c for cols, _ in selected.values() for c in cols}, occurs)
         terms = analysis.terms
         result: list[Evidence] = []
         cue_labels = {c.cue: c.label for c in analysis.cues}

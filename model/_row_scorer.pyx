@@ -83,46 +83,51 @@ cdef class RowScorer:
         cdef double[:, ::1] view = out
         cdef Py_ssize_t row
         for row in range(len(inputs)):
-            self._note(inputs[row], &view[row, 0], None, NULL, 0.0)
+            self._note(inputs[row], &view[row, 0], None, NULL, 0.0, None)
         return out
 
     def probabilities_and_selected(self, list inputs, can_show, double min_share):
         """As ``probabilities``, with what evidence reads of each note: per label, the shown
         columns (global indices) whose contribution to the log-odds exceeds ``min_share``, and
-        every cue column, with their contributions (``EvidenceMapper.select``'s rule).
+        every cue column, with their contributions (``EvidenceMapper.select``'s rule); and
+        where each word n-gram column occurs, {column: [index of its first feature word]}.
         ``can_show`` marks the columns evidence can show (one byte per column)."""
         out = np.empty((len(inputs), self.n_labels))
         cdef double[:, ::1] view = out
         cdef const unsigned char[::1] shown = can_show
         cdef Py_ssize_t row
         selected = []
+        places = []
         for row in range(len(inputs)):
             per_label = [([], []) for _ in range(self.n_labels)]
-            self._note(inputs[row], &view[row, 0], per_label, &shown[0], min_share)
+            where = {}
+            self._note(inputs[row], &view[row, 0], per_label, &shown[0], min_share, where)
             selected.append(per_label)
-        return out, selected
+            places.append(where)
+        return out, selected, places
 
-    cdef array.array _word_columns(self, list words):
+    cdef array.array _word_columns(self, list words, array.array positions):
         """Columns of the note's word n-grams (1 to ``max_n``), one per occurrence: unigrams
-        first, then bigrams, as ``TfidfBlock._word_columns``."""
+        first, then bigrams, as ``TfidfBlock._word_columns``. ``positions`` gets the index of
+        each occurrence's first word."""
         cdef array.array found = array.clone(_INT_ARRAY, 0, False)
-        cdef Py_ssize_t n = len(words), i, m
+        cdef Py_ssize_t n = len(words), i, m, at
         cdef dict vocab = self.word_vocab
-        for i in range(n):
-            column = vocab.get(words[i])
-            if column is not None:
-                array.resize_smart(found, len(found) + 1)
-                found.data.as_ints[len(found) - 1] = <int>column
-        for m in range(2, self.max_n + 1):
+        for m in range(1, self.max_n + 1):
             for i in range(n - m + 1):
-                if m == 2:
+                if m == 1:
+                    gram = words[i]
+                elif m == 2:
                     gram = words[i] + " " + words[i + 1]
                 else:
                     gram = " ".join(words[i : i + m])
                 column = vocab.get(gram)
                 if column is not None:
-                    array.resize_smart(found, len(found) + 1)
-                    found.data.as_ints[len(found) - 1] = <int>column
+                    at = len(found)
+                    array.resize_smart(found, at + 1)
+                    array.resize_smart(positions, at + 1)
+                    found.data.as_ints[at] = <int>column
+                    positions.data.as_ints[at] = <int>i
         return found
 
     cdef array.array _char_columns(self, str document):
@@ -150,13 +155,21 @@ cdef class RowScorer:
         return found
 
     cdef int _note(
-        self, note, double* scores, list selected, const unsigned char* can_show, double min_share
+        self,
+        note,
+        double* scores,
+        list selected,
+        const unsigned char* can_show,
+        double min_share,
+        dict places,
     ) except -1:
         """One note's probabilities into ``scores``; with ``selected`` (a pair of lists per
-        label), the columns evidence reads and their contributions appended to it."""
+        label), the columns evidence reads and their contributions appended to it, and where
+        each word column occurs put in ``places``."""
         cdef Py_ssize_t j, k, n_cues, first_cue
         cdef double contribution
-        cdef array.array word_columns = self._word_columns(note.words)
+        cdef array.array word_positions = array.clone(_INT_ARRAY, 0, False)
+        cdef array.array word_columns = self._word_columns(note.words, word_positions)
         cdef array.array char_columns
         if self.has_chars and note.chars:
             char_columns = self._char_columns(note.chars)
@@ -212,6 +225,14 @@ cdef class RowScorer:
                     contributions.append(
                         (entry_values[k] * self.weights[entry_columns[k], j]) * (-self.slopes[j])
                     )
+        if places is not None:
+            for k in range(n_words):
+                column = word_columns.data.as_ints[k]
+                where = places.get(column)
+                if where is None:
+                    places[column] = [word_positions.data.as_ints[k]]
+                else:
+                    where.append(word_positions.data.as_ints[k])
         free(cues)
         free(entry_columns)
         free(entry_values)

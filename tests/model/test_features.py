@@ -76,7 +76,7 @@ def test_rows_equal_scikit_learns_transform_in_both_paths(notes, size):
     np.testing.assert_allclose(ours[:, w:c], space.chars.transform(chars).toarray(), atol=1e-6)
     cues = np.zeros((size, layout[BlockKind.CUES].width))
     for row, analysis in enumerate(sub_analyses):
-        cues[row, space.cue_columns(analysis)] = 0.25
+        cues[row, [space.cue_column[(c.cue, c.context)] for c in analysis.cues]] = 0.25
     np.testing.assert_array_equal(ours[:, c:], cues)
     assert np.abs(ours[:, w:c]).sum() > 0  # the comparison is not between empty rows
     assert [block.kind for block in layout.blocks] == list(BlockKind)
