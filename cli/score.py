@@ -94,6 +94,7 @@ def score_command(
                     workers=workers,
                     on_chunk=lambda k: bar.advance(task, k),
                     with_evidence=evidence,
+                    validated=True,
                 )
             elif engine == "processes":
                 n = score_file_processes(
@@ -105,6 +106,7 @@ def score_command(
                     workers=workers or default_workers(),
                     on_chunk=lambda k: bar.advance(task, k),
                     with_evidence=evidence,
+                    validated=True,
                 )
             else:
                 n = score_file(
@@ -114,6 +116,7 @@ def score_command(
                     mapping,
                     on_chunk=lambda k: bar.advance(task, k),
                     with_evidence=evidence,
+                    validated=True,
                 )
         except (DataError, WorkerDied) as error:
             fail(str(error))

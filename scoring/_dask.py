@@ -71,13 +71,15 @@ def score_file_dask(
     workers: int | None = None,
     on_chunk: Callable[[int], None] = lambda n: None,
     with_evidence: bool = False,
+    validated: bool = False,
 ) -> int:
     """Score ``source`` on a local cluster (default) or the cluster at ``scheduler``."""
     from dask import delayed
     from distributed import Client, LocalCluster
 
     mapping = mapping or ColumnMapping()
-    validate_unlabelled(source, mapping)
+    if not validated:  # ``validate_unlabelled`` already passed on this file
+        validate_unlabelled(source, mapping)
     model_path = str(Path(model_path).resolve())
     cluster = None
     if scheduler:

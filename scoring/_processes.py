@@ -65,12 +65,14 @@ def score_file_processes(
     with_evidence: bool = False,
     chunk: int = CHUNK,
     start_method: str | None = None,
+    validated: bool = False,
 ) -> int:
     """Score every note of ``source`` into ``output`` with ``workers`` processes
     (``start_method``: fork on Linux, else spawn)."""
     global _CLASSIFIER
     mapping = mapping or ColumnMapping()
-    validate_unlabelled(source, mapping)
+    if not validated:  # ``validate_unlabelled`` already passed on this file
+        validate_unlabelled(source, mapping)
     workers = workers or default_workers()
     if start_method is None:
         start_method = "fork" if sys.platform.startswith("linux") else "spawn"

@@ -166,10 +166,12 @@ def score_file(
     mapping: ColumnMapping | None = None,
     on_chunk: Callable[[int], None] = lambda n: None,
     with_evidence: bool = False,
+    validated: bool = False,
 ) -> int:
     """Score every note of ``source`` into ``output``; returns the number of notes."""
     mapping = mapping or ColumnMapping()
-    validate_unlabelled(source, mapping)
+    if not validated:  # ``validate_unlabelled`` already passed on this file
+        validate_unlabelled(source, mapping)
     writer = ScoreWriter(output, with_evidence)
     total = 0
     try:

@@ -234,3 +234,22 @@ def test_scoring_memory_does_not_grow_with_file_size(model_path, tmp_path):
     assert sizes["large"] > 200 * 2**20  # the large input is far bigger than any chunk
     growth = sizes["large_rss"] - sizes["small_rss"]
     assert growth < 0.1 * sizes["small_rss"], sizes
+
+
+@pytest.mark.parametrize("engine", ["single", "processes"])
+def test_the_command_reads_the_file_once_to_check_it_and_once_to_score_it(
+    notes, model_path, tmp_path, monkeypatch, engine
+):
+    from notefiles import iter_rows
+
+    passes = []
+
+    def counted(*args, **kwargs):
+        passes.append(args[0])
+        return iter_rows(*args, **kwargs)
+
+    monkeypatch.setattr("scoring._score.iter_rows", counted)
+    source = tmp_path / "notes.jsonl"
+    write_input(notes.head(50), source)
+    score_cli(source, tmp_path / "out.jsonl", model_path, "--engine", engine, "--workers", "2")
+    assert passes == [source, source]
