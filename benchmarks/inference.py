@@ -262,32 +262,33 @@ def measure_python_engine(
 
 
 def stages(classifier, texts: list[str], repeats: int = 3) -> dict:
-    """Where a batch's time goes, per note: note analysis (spaCy tokenizer, lexicon, cues,
-    NegEx), feature rows, and the rest (windows, linear scores, evidence, route, result
-    objects). Each stage's fastest of ``repeats`` runs: the first run also fills the
-    per-process caches (token runs, terms, character n-grams), which one pass would charge to
-    whichever stage came first."""
+    """Where a batch's time goes, per note: note analysis (tokens, lexicon, persons, cues,
+    NegEx); scores (feature inputs, rows, linear scores and sentence windows: what
+    ``probabilities`` adds to the analysis); and evidence with the result objects (what
+    ``classify_many`` adds to that). Each stage's fastest of ``repeats`` runs: the first run
+    also fills the per-process caches (token runs, terms, character n-grams), which one pass
+    would charge to whichever stage came first."""
     texts = list(texts)
-    space = classifier.space
-    best = {"analyse": float("inf"), "features": float("inf"), "total": float("inf")}
+    best = {"analyse": float("inf"), "probabilities": float("inf"), "total": float("inf")}
     for _ in range(repeats):
         started = time.perf_counter()
-        analyses = classifier.analyser.analyse_many(texts)
+        classifier.analyser.analyse_many(texts)
         best["analyse"] = min(best["analyse"], time.perf_counter() - started)
         started = time.perf_counter()
-        space.transform_parts([space.inputs(t, a) for t, a in zip(texts, analyses, strict=True)])
-        best["features"] = min(best["features"], time.perf_counter() - started)
+        classifier.probabilities(texts)
+        best["probabilities"] = min(best["probabilities"], time.perf_counter() - started)
         started = time.perf_counter()
         classifier.classify_many(texts)
         best["total"] = min(best["total"], time.perf_counter() - started)
     n = len(texts)
-    rest = max(best["total"] - best["analyse"] - best["features"], 0.0)
+    scores = max(best["probabilities"] - best["analyse"], 0.0)
+    rest = max(best["total"] - best["probabilities"], 0.0)
     return {
         "notes": n,
         "repeats": repeats,
         "analyse": best["analyse"] / n * 1e6,
-        "features": best["features"] / n * 1e6,
-        "linear_evidence_results": rest / n * 1e6,
+        "scores": scores / n * 1e6,
+        "evidence_results": rest / n * 1e6,
         "total": best["total"] / n * 1e6,
     }
 
@@ -575,7 +576,7 @@ def print_tables(document: dict, console: Console) -> None:
         "share",
         title=f"rightcall classify_many: where the time goes ({s['notes']} notes)",
     )
-    for key in ("analyse", "features", "linear_evidence_results"):
+    for key in ("analyse", "scores", "evidence_results"):
         table.add_row(key, fmt(s[key], 0), f"{s[key] / s['total']:.0%}")
     table.add_row("total", fmt(s["total"], 0), "100%")
     console.print(table)
