@@ -141,13 +141,10 @@ class Classifier:
         probs = self._with_windows(texts, analyses, probs)
         results = []
         for row, (text, analysis) in enumerate(zip(texts, analyses, strict=True)):
+            thresholds = self.thresholds
             labels = {
-                label: LabelScore(
-                    probability=float(probs[row, j]),
-                    flagged=bool(probs[row, j] >= self.thresholds[label]),
-                    threshold=self.thresholds[label],
-                )
-                for j, label in enumerate(LABELS)
+                label: LabelScore(p, p >= thresholds[label], thresholds[label])
+                for label, p in zip(LABELS, probs[row].tolist(), strict=True)
             }
             evidence = []
             if select is not None:

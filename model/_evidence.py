@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from operator import itemgetter
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
@@ -262,7 +263,9 @@ def _context_of(feature_name: str) -> str:
 
 
 def _merge(items: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
-    """Union overlapping term ranges, summing weights; heaviest first."""
+    """Union overlapping term ranges, summing weights; heaviest first (stable)."""
+    if len(items) < 2:
+        return list(items)
     merged: list[list] = []
     for first, last, weight in sorted(items):
         if merged and first < merged[-1][1]:
@@ -272,4 +275,4 @@ def _merge(items: list[tuple[int, int, float]]) -> list[tuple[int, int, float]]:
             top[2] += weight
         else:
             merged.append([first, last, weight])
-    return sorted(((a, b, w) for a, b, w in merged), key=lambda t: -t[2])
+    return sorted(map(tuple, merged), key=itemgetter(2), reverse=True)
