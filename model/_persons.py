@@ -113,10 +113,14 @@ class PersonFinder:
         self._appearance = frozenset(raw["appearance_nouns"])
         self._place_words = frozenset(raw["place_words"])
         self._compound_first = frozenset(raw["not_descriptions_after"])
-        self._head_phrases = [tuple(tokenize(p)) for p in raw.get("head_phrases", [])]
+        self._head_phrases = [tuple(tokenize(p)) for p in raw.get("head_phrases", []) if p.strip()]
+        self._head_phrase_first = frozenset(phrase[0] for phrase in self._head_phrases)
         self._post = sorted(
-            (tuple(tokenize(p)) for p in raw.get("post_modifiers", [])), key=len, reverse=True
+            (tuple(tokenize(p)) for p in raw.get("post_modifiers", []) if p.strip()),
+            key=len,
+            reverse=True,
         )
+        self._post_first = frozenset(phrase[0] for phrase in self._post)
         self._material = [tuple(tokenize(p)) for p in raw["elderly_material"]]
         self._material_first = frozenset(p[0] for p in self._material if p)
         self.names = frozenset(identity["names"])
@@ -227,10 +231,11 @@ class PersonFinder:
                 j += 1  # "mixed-heritage", "mixed heritage", "dual heritage"
         if j >= n:
             return None
-        for phrase in self._head_phrases:
-            if tuple(low[j : j + len(phrase)]) == phrase:
-                j += len(phrase) - 1  # "wheelchair user": its last word is the head
-                break
+        if low[j] in self._head_phrase_first:
+            for phrase in self._head_phrases:
+                if tuple(low[j : j + len(phrase)]) == phrase:
+                    j += len(phrase) - 1  # "wheelchair user": its last word is the head
+                    break
         kind = self._head_kind.get(low[j])
         if kind is not None and not mods and j > 0 and low[j - 1] in self._compound_first:
             return None  # "reporting person", "missing person": a role, not a description
@@ -409,23 +414,24 @@ class PersonFinder:
         low, n = note.low, len(note.low)
         years: int | None = None
         if name_direct and j < n:
-            for cue in self._name_cues:
-                if tuple(low[j : j + len(cue)]) == cue:
-                    end = self._name(note, j + len(cue), cued=True)
-                    if end is not None:
-                        j = end
-                    break
+            cue = None
+            if low[j] in self._name_cue_first:
+                cue = next((c for c in self._name_cues if tuple(low[j : j + len(c)]) == c), None)
+            if cue is not None:
+                end = self._name(note, j + len(cue), cued=True)
             else:
                 # "a man Connor": only a listed name (a capitalised word may be anything).
                 end = self._name(note, j, listed_only=True)
-                if end is not None:
-                    j = end
+            if end is not None:
+                j = end
         while j < n:
             age = self._age_after(note, j)
             if age is not None:
                 j, years = age
                 continue
-            post = next((p for p in self._post if tuple(low[j : j + len(p)]) == p), None)
+            post = None
+            if low[j] in self._post_first:
+                post = next((p for p in self._post if tuple(low[j : j + len(p)]) == p), None)
             if post is not None:
                 j += len(post)  # "in a hijab", "who uses a wheelchair"
                 continue
