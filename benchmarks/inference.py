@@ -63,7 +63,7 @@ from rich.console import Console
 from rich.table import Table
 
 from evaluation import all_label_metrics
-from model import LABELS, engine_name, load
+from model import LABELS, engine_name, freeze_loaded, load
 from notefiles import NoteSet, load_notes
 from training import load_config, tune_threshold
 
@@ -204,6 +204,7 @@ def measure_rightcall(
     latest: Path, test: NoteSet, many: list[str], few: list[str], console: Console
 ) -> dict:
     classifier = load(latest)
+    freeze_loaded()  # as `rightcall score` and `rightcall serve` do after loading
     entry: dict = {
         "description": "rightcall classify (calibrated, evidence, route); batch = probabilities",
         "model": model_description(latest),

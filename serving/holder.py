@@ -21,6 +21,7 @@ from model import (
     ArtefactError,
     Classifier,
     engine_name,
+    freeze_loaded,
     load,
 )
 
@@ -112,6 +113,7 @@ class ModelHolder:
                 raise ReloadError(reason, missing=getattr(error, "missing", False)) from None
             self.current = candidate
             self.metrics.serving(candidate.version)
+            freeze_loaded()  # the old model collected, the new one out of the collector's way
         seconds = time.perf_counter() - started
         log_event(
             "model_loaded",

@@ -3,8 +3,13 @@
 from __future__ import annotations
 
 import gc
+import weakref
 
 from model import freeze_loaded
+
+
+class _Node:
+    pass
 
 
 def test_freeze_loaded_moves_live_objects_out_of_the_collectors_reach():
@@ -12,5 +17,20 @@ def test_freeze_loaded_moves_live_objects_out_of_the_collectors_reach():
     try:
         freeze_loaded()
         assert gc.get_freeze_count() >= len(kept)
+    finally:
+        gc.unfreeze()
+
+
+def test_a_model_dropped_after_a_reload_is_collected_at_the_next_freeze():
+    old = _Node()
+    old.itself = old  # a cycle, as a model has: only the collector can free it
+    gone = weakref.ref(old)
+    try:
+        freeze_loaded()  # the first load
+        del old
+        gc.collect()
+        assert gone() is not None  # frozen: out of the collector's reach
+        freeze_loaded()  # the next load thaws and collects first
+        assert gone() is None
     finally:
         gc.unfreeze()
