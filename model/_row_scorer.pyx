@@ -166,8 +166,7 @@ cdef class RowScorer:
         """One note's probabilities into ``scores``; with ``selected`` (a pair of lists per
         label), the columns evidence reads and their contributions appended to it, and where
         each word column occurs put in ``places``."""
-        cdef Py_ssize_t j, k, n_cues, first_cue
-        cdef double contribution
+        cdef Py_ssize_t k, n_cues
         cdef array.array word_positions = array.clone(_INT_ARRAY, 0, False)
         cdef array.array word_columns = self._word_columns(note.words, word_positions)
         cdef array.array char_columns
@@ -177,27 +176,67 @@ cdef class RowScorer:
             char_columns = array.clone(_INT_ARRAY, 0, False)
         cdef list cue_list = note.cues
         n_cues = len(cue_list)
-        cdef int* cues = <int*>malloc((n_cues + 1) * sizeof(int))
-        for k in range(n_cues):
-            cues[k] = <int>cue_list[k]
         cdef Py_ssize_t n_words = len(word_columns), n_chars = len(char_columns)
         # Enough for every entry of the row: its word, character and cue columns.
-        cdef int* entry_columns = <int*>malloc((n_words + n_chars + n_cues + 1) * sizeof(int))
-        cdef float* entry_values = <float*>malloc(
-            (n_words + n_chars + n_cues + 1) * sizeof(float)
-        )
+        cdef Py_ssize_t capacity = n_words + n_chars + n_cues + 1
+        cdef int* cues = <int*>malloc((n_cues + 1) * sizeof(int))
+        cdef int* entry_columns = <int*>malloc(capacity * sizeof(int))
+        cdef float* entry_values = <float*>malloc(capacity * sizeof(float))
+        cdef double* workspace = <double*>malloc(capacity * sizeof(double))
+        try:
+            if not cues or not entry_columns or not entry_values or not workspace:
+                raise MemoryError()
+            for k in range(n_cues):
+                cues[k] = <int>cue_list[k]
+            self._score_entries(
+                word_columns, char_columns, cues, n_cues, scores, entry_columns, entry_values,
+                workspace, selected, can_show, min_share,
+            )
+        finally:
+            free(cues)
+            free(entry_columns)
+            free(entry_values)
+            free(workspace)
+        if places is not None:
+            for k in range(n_words):
+                column = word_columns.data.as_ints[k]
+                where = places.get(column)
+                if where is None:
+                    places[column] = [word_positions.data.as_ints[k]]
+                else:
+                    where.append(word_positions.data.as_ints[k])
+        return 0
+
+    cdef int _score_entries(
+        self,
+        array.array word_columns,
+        array.array char_columns,
+        int* cues,
+        Py_ssize_t n_cues,
+        double* scores,
+        int* entry_columns,
+        float* entry_values,
+        double* workspace,
+        list selected,
+        const unsigned char* can_show,
+        double min_share,
+    ) except -1:
+        """The row's entries and the note's probabilities; evidence's columns when asked."""
+        cdef Py_ssize_t j, k, first_cue
+        cdef double contribution
+        cdef Py_ssize_t n_words = len(word_columns), n_chars = len(char_columns)
         cdef Py_ssize_t n_word_entries, n_char_entries
         # From here on no Python object is touched: the counts are this call's alone.
         for j in range(self.n_labels):
             scores[j] = self.intercepts[j]
         n_word_entries = _weigh(
             word_columns.data.as_ints, n_words, self.word_counts, self.word_idf,
-            self.word_sublinear, self.word_floor, 0, entry_columns, entry_values,
+            self.word_sublinear, self.word_floor, 0, entry_columns, entry_values, workspace,
         )
         n_char_entries = _weigh(
             char_columns.data.as_ints, n_chars, self.char_counts, self.char_idf,
             self.char_sublinear, self.char_floor, self.char_start,
-            entry_columns + n_word_entries, entry_values + n_word_entries,
+            entry_columns + n_word_entries, entry_values + n_word_entries, workspace,
         )
         k = n_word_entries + n_char_entries
         for j in range(n_cues):
@@ -225,26 +264,16 @@ cdef class RowScorer:
                     contributions.append(
                         (entry_values[k] * self.weights[entry_columns[k], j]) * (-self.slopes[j])
                     )
-        if places is not None:
-            for k in range(n_words):
-                column = word_columns.data.as_ints[k]
-                where = places.get(column)
-                if where is None:
-                    places[column] = [word_positions.data.as_ints[k]]
-                else:
-                    where.append(word_positions.data.as_ints[k])
-        free(cues)
-        free(entry_columns)
-        free(entry_values)
         return 0
 
 
 cdef Py_ssize_t _weigh(
     int* occurrences, Py_ssize_t n, double[::1] counts, double[::1] idf, bint sublinear,
-    double floor, Py_ssize_t offset, int* out_columns, float* out_values,
+    double floor, Py_ssize_t offset, int* out_columns, float* out_values, double* weights,
 ) noexcept nogil:
     """TF-IDF entries of one row from its column occurrences, in first-occurrence order;
-    ``counts`` is left zero again. Returns the number of entries written."""
+    ``counts`` is left zero again; ``weights`` is room for one double per entry. Returns the
+    number of entries written."""
     cdef Py_ssize_t k, t = 0, column
     cdef double weight, total = 0.0, norm
     for k in range(n):
@@ -253,8 +282,6 @@ cdef Py_ssize_t _weigh(
             out_columns[t] = <int>column
             t += 1
         counts[column] += 1.0
-    # Weights are kept as doubles in out_values' slots only after the norm is known.
-    cdef double* weights = <double*>malloc((t + 1) * sizeof(double))
     for k in range(t):
         column = out_columns[k]
         weight = counts[column]
@@ -270,7 +297,6 @@ cdef Py_ssize_t _weigh(
     for k in range(t):
         out_values[k] = <float>(weights[k] / norm if norm > 0.0 else weights[k])
         out_columns[k] = <int>(out_columns[k] + offset)
-    free(weights)
     return t
 
 
