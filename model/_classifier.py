@@ -140,8 +140,8 @@ class Classifier:
         probs, select = self._scores_and_selected(texts, analyses, with_evidence)
         probs = self._with_windows(texts, analyses, probs)
         results = []
+        thresholds = self.thresholds
         for row, (text, analysis) in enumerate(zip(texts, analyses, strict=True)):
-            thresholds = self.thresholds
             labels = {
                 label: LabelScore(p, p >= thresholds[label], thresholds[label])
                 for label, p in zip(LABELS, probs[row].tolist(), strict=True)
