@@ -65,11 +65,17 @@ def window_analysis(analysis: NoteAnalysis, first: int, last: int) -> NoteAnalys
         [(s - start, e - start, w) for s, e, w in terms.corrections if s >= start and e <= end],
     )
     cues = [
-        cue._replace(
-            term_start=cue.term_start - first,
-            term_end=cue.term_end - first,
-            start=cue.start - start,
-            end=cue.end - start,
+        # Built directly (as the analyser's own class): ``_replace`` costs three times as much.
+        type(cue)(
+            cue.cue,
+            cue.label,
+            cue.term_start - first,
+            cue.term_end - first,
+            cue.start - start,
+            cue.end - start,
+            cue.negated,
+            cue.historical,
+            cue.hypothetical,
         )
         for cue in analysis.cues
         if cue.term_start >= first and cue.term_end <= last
