@@ -10,8 +10,8 @@ import numpy as np
 
 from ._context import NoteAnalyser
 from ._engine import evidence_mapper_class, note_inputs_function, row_scorer_class
-from ._evidence import MIN_SHARE, EvidenceMapper
-from ._features import FeatureSpace, NoteInputs, char_wb_grams, note_inputs
+from ._features import FeatureSpace, char_wb_grams
+from ._inputs import NoteInputs, note_inputs
 from ._labels import LABELS
 from ._layout import BlockKind
 from ._results import ClassifyResult, LabelScore
@@ -79,6 +79,8 @@ class Classifier:
     def with_reference_scoring(self) -> Classifier:
         """This classifier scoring with numpy and the pure-Python inputs and evidence mapper:
         the reference the compiled scoring is tested against."""
+        from ._evidence import EvidenceMapper  # the reference: not imported to score
+
         twin = copy.copy(self)
         twin._rows = None
         twin._evidence = EvidenceMapper(self.space)
@@ -188,7 +190,7 @@ class Classifier:
             if not with_evidence:
                 return self._rows.probabilities(inputs), None
             probs, selected, occurs = self._rows.probabilities_and_selected(
-                inputs, self._evidence.can_show_bytes, MIN_SHARE
+                inputs, self._evidence.can_show_bytes, self._evidence.min_share
             )
             return probs, lambda row: (dict(zip(LABELS, selected[row], strict=True)), occurs[row])
         parts = self._parts(texts, analyses)

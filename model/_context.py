@@ -213,9 +213,8 @@ class NoteAnalyser:
         the whole note, can reach across a space; a note where one could goes to the
         tokenizer whole (tested equal to the tokenizer on arbitrary text).
         """
-        cache = self._run_cache
-        if len(cache) > TERM_CACHE_SIZE:
-            cache.clear()
+        if len(self._run_cache) > TERM_CACHE_SIZE:
+            self._run_cache.clear()
         joins = self._special_joins
         tokens: list[tuple[str, int]] = []
         before = ""  # the run before, when one space follows it
@@ -238,9 +237,7 @@ class NoteAnalyser:
                 # spaCy's overlap filter then reads the note as a whole: so do we.
                 return [(t.text, t.idx) for t in self.nlp.tokenizer(normalised)]
             before = run
-            pieces = cache.get(run)
-            if pieces is None:
-                pieces = cache[run] = [(t.text, t.idx) for t in self.nlp.tokenizer(run)]
+            pieces = self._pieces(run)
             if len(pieces) == 1:
                 tokens.append((run, start))
             else:
@@ -261,12 +258,15 @@ class NoteAnalyser:
             before = ""
             start += 1
             length -= 1
-        run = " " * length
+        tokens += [(piece, start + offset) for piece, offset in self._pieces(" " * length)]
+        return before
+
+    def _pieces(self, run: str) -> list[tuple[str, int]]:
+        """(token text, offset) of one run, by spaCy's tokenizer, once per distinct run."""
         pieces = self._run_cache.get(run)
         if pieces is None:
             pieces = self._run_cache[run] = [(t.text, t.idx) for t in self.nlp.tokenizer(run)]
-        tokens += [(piece, start + offset) for piece, offset in pieces]
-        return before
+        return pieces
 
     def sentence_starts(self, words: list[str]) -> list[int]:
         """Where a sentence starts: after sentence-ending punctuation, at the next other term."""

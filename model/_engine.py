@@ -14,6 +14,7 @@ import logging
 import os
 from collections.abc import Callable
 from functools import lru_cache
+from importlib import import_module
 from pathlib import Path
 from types import ModuleType
 
@@ -86,20 +87,12 @@ def analyser_class() -> type:
 
 def evidence_mapper_class() -> type:
     """The ``EvidenceMapper`` class of this process's engine."""
-    if engine_name() == "compiled":
-        from ._fast._evidence import EvidenceMapper
-    else:
-        from ._evidence import EvidenceMapper
-    return EvidenceMapper
+    return _engine_module("_evidence").EvidenceMapper
 
 
 def note_inputs_function() -> Callable:
     """``note_inputs`` of this process's engine (see ``model/_inputs.py``)."""
-    if engine_name() == "compiled":
-        from ._fast._inputs import note_inputs
-    else:
-        from ._inputs import note_inputs
-    return note_inputs
+    return _engine_module("_inputs").note_inputs
 
 
 def row_scorer_class() -> type | None:
@@ -107,6 +100,10 @@ def row_scorer_class() -> type | None:
     (feature rows and scores are then built with numpy)."""
     if engine_name() != "compiled":
         return None
-    from ._fast._row_scorer import RowScorer
+    return import_module("._fast._row_scorer", __package__).RowScorer
 
-    return RowScorer
+
+def _engine_module(name: str) -> ModuleType:
+    """Module ``name`` of this process's engine: ``model._fast.name`` or ``model.name``."""
+    prefix = "._fast." if engine_name() == "compiled" else "."
+    return import_module(prefix + name, __package__)

@@ -57,6 +57,8 @@ MIN_SHARE = 0.01
 class EvidenceMapper:
     """Maps nonzero feature columns of one note to spans of the original text."""
 
+    min_share = MIN_SHARE  # the row scorer applies ``select``'s rule with it
+
     def __init__(self, space: FeatureSpace) -> None:
         self.space = space
         self.word_names = space.word_names()
@@ -92,11 +94,11 @@ class EvidenceMapper:
         ``occurs``, when the row scorer gives it, says where each word n-gram occurs (the
         index of its first feature word, by column in the word block): the note's words are
         then not searched again."""
+        if occurs is not None:
+            return self._spans_at(analysis, columns, occurs)
         # Plain integer bounds: this runs on every keystroke.
         word_start, word_stop = self.words.start, self.words.stop
         entries = self._word_entries
-        if occurs is not None:
-            return self._spans_at(analysis, columns, occurs)
         # Wanted word n-grams by their first term: one pass over the note finds them all.
         by_first: dict[str, list[tuple[int, list[str], str, int]]] = {}
         cue_columns = []

@@ -16,16 +16,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from ._context import CONTEXTS, NoteAnalysis
-from ._inputs import (  # noqa: F401 (re-exported: the reference inputs, and older imports)
-    _ASCII_CHAR_TEXT,
-    _DIGIT,
-    _PUNCTUATION,
-    FeatureWords,
-    NoteInputs,
-    char_text,
-    feature_words,
-    note_inputs,
-)
+from ._inputs import NoteInputs, note_inputs
 from ._layout import BlockKind, FeatureLayout
 
 if TYPE_CHECKING:  # scikit-learn is needed to fit, never to score

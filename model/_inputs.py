@@ -108,17 +108,18 @@ def char_text(text: str, analysis: NoteAnalysis) -> str:
     for start, end, word in reversed(analysis.terms.corrections):
         if not normalised[start:end].isspace():
             normalised = normalised[:start] + word + normalised[end:]
-    # Digits are folded as in the word features, so ages and times cannot move a score.
     if normalised.isascii():
         return " ".join(normalised.translate(_ASCII_CHAR_TEXT).split())
-    return " ".join(_DIGIT.sub("0", _PUNCTUATION.sub(" ", normalised)).split())
+    return " ".join(fold_for_chars(normalised).split())
 
 
-# ``char_text``'s two substitutions as one table, for the usual all-ASCII note.
+def fold_for_chars(text: str) -> str:
+    """Punctuation to spaces and digits to 0, as in the word features (so ages and times
+    cannot move a score)."""
+    return _DIGIT.sub("0", _PUNCTUATION.sub(" ", text))
+
+
+# ``fold_for_chars`` as one table, for the usual all-ASCII note.
 _ASCII_CHAR_TEXT = str.maketrans(
-    {
-        ch: _DIGIT.sub("0", _PUNCTUATION.sub(" ", ch))
-        for ch in map(chr, range(128))
-        if _DIGIT.sub("0", _PUNCTUATION.sub(" ", ch)) != ch
-    }
+    {ch: fold_for_chars(ch) for ch in map(chr, range(128)) if fold_for_chars(ch) != ch}
 )

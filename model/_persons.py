@@ -177,11 +177,7 @@ class PersonFinder:
         begins = [
             i
             for i, token in enumerate(low)
-            if token in starts
-            or token[:1].isdigit()
-            or (i and low[i - 1] in _SENTENCE_END)
-            or i == 0
-            or (i == 1 and low[0] in ("-", ","))
+            if token in starts or token[:1].isdigit() or _sentence_start(low, i)
         ]
         i = 0
         for k in begins:
@@ -569,10 +565,16 @@ class _Note:
         return before[1] + len(before[0]) == here[1] and here[1] + len(here[0]) == after[1]
 
     def sentence_start(self, k: int) -> bool:
-        if k == 0:
-            return True
-        previous = self.low[k - 1]
-        return previous in _SENTENCE_END or previous in ("-", ",") and k == 1
+        return _sentence_start(self.low, k)
+
+
+def _sentence_start(low: list[str], k: int) -> bool:
+    """Token ``k`` starts a sentence: the first, after sentence-ending punctuation, or after a
+    leading dash or comma."""
+    if k == 0:
+        return True
+    previous = low[k - 1]
+    return previous in _SENTENCE_END or previous in ("-", ",") and k == 1
 
 
 def _label(kind: _Kind, child: bool, elderly: bool) -> str:

@@ -54,6 +54,7 @@ cdef class RowScorer:
         self.word_floor = words.norm_floor
         self.word_counts = np.zeros(max(words.width, 1))
         self.has_chars = chars is not None
+        self.char_start = words.width
         if chars is not None:
             self.char_vocab = chars.vocabulary
             self.low, self.high = chars.ngram_range
@@ -61,12 +62,10 @@ cdef class RowScorer:
             self.char_sublinear = chars.sublinear
             self.char_floor = chars.norm_floor
             self.char_counts = np.zeros(max(chars.width, 1))
-            self.char_start = words.width
         else:
             self.char_vocab = {}
             self.char_idf = np.zeros(1)
             self.char_counts = np.zeros(1)
-            self.char_start = words.width
         self.grams = {}
         self.char_wb_grams = char_wb_grams
         self.cue_start = cue_start

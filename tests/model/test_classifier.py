@@ -135,7 +135,7 @@ def test_identity_words_do_not_move_scores(classifier):
 
 
 def test_direct_tfidf_rows_match_scikit_learn(classifier, full_classifier):
-    from model._features import char_text, feature_words
+    from model._inputs import char_text, feature_words
 
     texts = ["Male on the railway line, 34M, says he will jump!", "bike stolen", "ok"]
     analyses = [classifier.analyser.analyse(t) for t in texts]

@@ -195,7 +195,7 @@ def test_a_named_condition_is_not_a_dated_event(analyser, text):
 
 
 def test_the_past_mark_reaches_the_features_and_leaves_the_characters(analyser):
-    from model._features import char_text, feature_words
+    from model._inputs import char_text, feature_words
 
     text = "took an overdose two years ago, fine now"
     analysis = analyser.analyse(text)

@@ -11,17 +11,8 @@ from hypothesis import strategies as st
 from sklearn.base import clone
 
 from model import BlockKind, NoteAnalyser
-from model._features import (
-    _ASCII_CHAR_TEXT,
-    _DIGIT,
-    _PUNCTUATION,
-    FEW_NOTES,
-    FeatureSpace,
-    char_text,
-    char_vectoriser,
-    feature_words,
-    word_vectoriser,
-)
+from model._features import FEW_NOTES, FeatureSpace, char_vectoriser, word_vectoriser
+from model._inputs import _ASCII_CHAR_TEXT, _DIGIT, _PUNCTUATION, char_text, feature_words
 
 from ..conftest import CORPUS
 
