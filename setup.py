@@ -21,8 +21,9 @@ ROOT = Path(__file__).parent
 # The per-note term pipeline, in import order: spelling -> text -> persons -> context; then
 # the feature inputs of an analysed note, and evidence, which maps scores back to its words.
 COMPILED = ["_spelling", "_text", "_persons", "_context", "_inputs", "_evidence"]
-# Typed code with no Python twin: feature rows and linear scores (the numpy path is its reference).
-TYPED = ["_row_scorer"]
+# Typed code with no Python twin: feature rows and linear scores (the numpy path is its
+# reference) and evidence from them (``EvidenceMapper.evidence`` is its reference).
+TYPED = ["_row_scorer", "_evidence_typed"]
 RECORD_FILE = "sources.json"  # read by model/_engine.py
 
 

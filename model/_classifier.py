@@ -9,12 +9,18 @@ from typing import TYPE_CHECKING, NamedTuple
 import numpy as np
 
 from ._context import NoteAnalyser
-from ._engine import evidence_mapper_class, note_inputs_function, row_scorer_class
+from ._engine import (
+    evidence_assembler_class,
+    evidence_mapper_class,
+    feature_words_function,
+    note_inputs_function,
+    row_scorer_class,
+)
 from ._features import FeatureSpace, char_wb_grams
 from ._inputs import NoteInputs, note_inputs
 from ._labels import LABELS
 from ._layout import BlockKind
-from ._results import ClassifyResult, LabelScore
+from ._results import ClassifyResult, Evidence, LabelScore
 from ._route import suggest_route
 from ._windows import LONG_NOTE_TERMS, window_analysis, window_span, window_terms
 
@@ -68,6 +74,7 @@ class Classifier:
         self._evidence = evidence_mapper_class()(space)
         self._rows = _row_scorer(space, linear)
         self._note_inputs = note_inputs_function()
+        self._assembler = _evidence_assembler(self._evidence) if self._rows is not None else None
 
     @property
     def scoring_engine(self) -> str:
@@ -83,6 +90,7 @@ class Classifier:
 
         twin = copy.copy(self)
         twin._rows = None
+        twin._assembler = None
         twin._evidence = EvidenceMapper(self.space)
         twin._note_inputs = note_inputs
         return twin
@@ -139,7 +147,7 @@ class Classifier:
     ) -> list[ClassifyResult]:
         texts = list(texts)
         analyses = self.analyser.analyse_many(texts)
-        probs, select = self._scores_and_selected(texts, analyses, with_evidence)
+        probs, evidence_of = self._scores_and_evidence(texts, analyses, with_evidence)
         probs = self._with_windows(texts, analyses, probs)
         results = []
         thresholds = self.thresholds
@@ -148,9 +156,7 @@ class Classifier:
                 label: LabelScore(p, p >= thresholds[label], thresholds[label])
                 for label, p in zip(LABELS, probs[row].tolist(), strict=True)
             }
-            evidence = []
-            if select is not None:
-                evidence = self._evidence.evidence(text, analysis, *select(row))
+            evidence = [] if evidence_of is None else evidence_of(text, analysis, row)
             results.append(
                 ClassifyResult(
                     labels=labels,
@@ -181,10 +187,10 @@ class Classifier:
             for j, label in enumerate(LABELS)
         }
 
-    def _scores_and_selected(self, texts: list[str], analyses, with_evidence: bool):
-        """Whole-note probabilities, and (with evidence) a function giving a note's
-        ``EvidenceMapper.select`` (per label, the columns evidence reads) and where its word
-        n-grams occur, when the row scorer says so (else None)."""
+    def _scores_and_evidence(self, texts: list[str], analyses, with_evidence: bool):
+        """Whole-note probabilities, and (with evidence, else None) a function giving the
+        evidence of note ``row``: from the row scorer's selection by the typed assembler,
+        or by ``EvidenceMapper`` from the numpy rows (its reference)."""
         if self._rows is not None:
             inputs = self._inputs(texts, analyses)
             if not with_evidence:
@@ -192,19 +198,24 @@ class Classifier:
             probs, selected, occurs = self._rows.probabilities_and_selected(
                 inputs, self._evidence.can_show_bytes, self._evidence.min_share
             )
-            return probs, lambda row: (dict(zip(LABELS, selected[row], strict=True)), occurs[row])
+            evidence = self._assembler.evidence
+            return probs, lambda text, analysis, row: evidence(
+                text, analysis, LABELS, selected[row], occurs[row]
+            )
         parts = self._parts(texts, analyses)
         # Character n-grams cannot be shown as phrases; only words and cues are.
         shown_parts = [part for part in parts if part.kind is None or part.kind.shown]
 
-        def select(row: int) -> tuple[dict[str, tuple[list[int], list[float]]], None]:
+        def evidence(text: str, analysis, row: int) -> list[Evidence]:
             columns, values = self._shown_columns(shown_parts, row)
             # Each label's log-odds contribution per column, all labels in one product.
             each = (values[:, None] * self._weights[columns]) * -self._slopes
             contributions = {label: each[:, j] for j, label in enumerate(LABELS)}
-            return self._evidence.select(columns, contributions), None
+            return self._evidence.evidence(
+                text, analysis, self._evidence.select(columns, contributions)
+            )
 
-        return self._probabilities(parts), select
+        return self._probabilities(parts), evidence
 
     def _shown_columns(self, parts, row: int) -> tuple[np.ndarray, np.ndarray]:
         """One note's columns that evidence can show (global indices), with their values;
@@ -232,6 +243,14 @@ def _row_scorer(space: FeatureSpace, linear: LinearForm):
     return scorer(
         words, chars, space.layout[BlockKind.CUES].start, space.cue_weight, linear, char_wb_grams
     )
+
+
+def _evidence_assembler(mapper):
+    """The typed evidence of the model's mapper, or None where only the reference runs."""
+    assembler = evidence_assembler_class()
+    if assembler is None:
+        return None
+    return assembler(mapper, feature_words_function(), Evidence)
 
 
 def linear_form(estimators: dict[str, CalibratedClassifierCV]) -> LinearForm:

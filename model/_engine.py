@@ -45,11 +45,11 @@ def compiled_problem(record: Path | None = None, package: Path = PACKAGE_DIR) ->
             source = package / f"{name}.py"
         if not source.exists() or hashlib.sha256(source.read_bytes()).hexdigest() != digest:
             return f"it was built from an older {source.name} (run ./dev setup to rebuild it)"
-    for name in ("_row_scorer", "_inputs", "_evidence"):
+    for name in ("_row_scorer", "_evidence_typed", "_inputs", "_evidence"):
         if name not in built:
             return f"it was built before {name} was compiled (run ./dev setup to rebuild it)"
     try:
-        from ._fast import _context, _evidence, _inputs, _row_scorer  # noqa: F401
+        from ._fast import _context, _evidence, _evidence_typed, _inputs, _row_scorer  # noqa: F401
     except ImportError as exc:
         return f"it does not import ({exc.__class__.__name__})"
     return None
@@ -95,12 +95,25 @@ def note_inputs_function() -> Callable:
     return _engine_module("_inputs").note_inputs
 
 
+def feature_words_function() -> Callable:
+    """``feature_words`` of this process's engine (see ``model/_inputs.py``)."""
+    return _engine_module("_inputs").feature_words
+
+
 def row_scorer_class() -> type | None:
     """The typed ``RowScorer`` with the compiled engine; None with the pure-Python one
     (feature rows and scores are then built with numpy)."""
     if engine_name() != "compiled":
         return None
     return import_module("._fast._row_scorer", __package__).RowScorer
+
+
+def evidence_assembler_class() -> type | None:
+    """The typed ``EvidenceAssembler`` (evidence from the row scorer's selection) with the
+    compiled engine; None with the pure-Python one (``EvidenceMapper.evidence`` runs)."""
+    if engine_name() != "compiled":
+        return None
+    return import_module("._fast._evidence_typed", __package__).EvidenceAssembler
 
 
 def _engine_module(name: str) -> ModuleType:

@@ -58,6 +58,10 @@ class EvidenceMapper:
     """Maps nonzero feature columns of one note to spans of the original text."""
 
     min_share = MIN_SHARE  # the row scorer applies ``select``'s rule with it
+    # Read by the typed twin of ``evidence`` (``model/_evidence_typed.pyx``).
+    max_phrases = MAX_PHRASES
+    max_context_cues = MAX_CONTEXT_CUES
+    min_weight = MIN_WEIGHT
 
     def __init__(self, space: FeatureSpace) -> None:
         self.space = space

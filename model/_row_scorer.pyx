@@ -40,41 +40,42 @@ cdef class RowScorer:
     cdef bint has_chars, word_sublinear, char_sublinear
     cdef double word_floor, char_floor
     cdef float cue_weight
-    cdef double[::1] word_idf, char_idf, intercepts, slopes, offsets
-    cdef double[:, ::1] weights
-    cdef double[::1] word_counts, char_counts  # scratch: zero between notes
+    cdef double[::1] intercepts, slopes, offsets
+    # Per global column, side by side: its count (scratch, zero between notes), idf (words
+    # and characters) and each label's weight. A note's columns are scattered over the
+    # vocabulary; one place per column keeps each lookup to one or two cache lines.
+    cdef double[:, ::1] table
 
     def __init__(self, words, chars, cue_start, cue_weight, linear, char_wb_grams):
         """``words``/``chars``: fitted ``TfidfBlock``s (chars may be None); ``linear``: the
         classifier's ``LinearForm``; ``char_wb_grams``: the character n-gram function."""
         self.word_vocab = words.vocabulary
         self.max_n = words.max_n
-        self.word_idf = np.ascontiguousarray(words.idf, dtype=np.float64)
         self.word_sublinear = words.sublinear
         self.word_floor = words.norm_floor
-        self.word_counts = np.zeros(max(words.width, 1))
         self.has_chars = chars is not None
         self.char_start = words.width
+        weights = np.asarray(linear.weights, dtype=np.float64)
+        table = np.zeros((weights.shape[0], 2 + weights.shape[1]))
+        table[:, 2:] = weights
+        table[: words.width, 1] = words.idf
         if chars is not None:
             self.char_vocab = chars.vocabulary
             self.low, self.high = chars.ngram_range
-            self.char_idf = np.ascontiguousarray(chars.idf, dtype=np.float64)
+            table[words.width : words.width + chars.width, 1] = chars.idf
             self.char_sublinear = chars.sublinear
             self.char_floor = chars.norm_floor
-            self.char_counts = np.zeros(max(chars.width, 1))
         else:
             self.char_vocab = {}
-            self.char_idf = np.zeros(1)
-            self.char_counts = np.zeros(1)
+        self.table = table
         self.grams = {}
         self.char_wb_grams = char_wb_grams
         self.cue_start = cue_start
         self.cue_weight = <float>cue_weight
-        self.weights = np.ascontiguousarray(linear.weights, dtype=np.float64)
         self.intercepts = np.ascontiguousarray(linear.intercepts, dtype=np.float64)
         self.slopes = np.ascontiguousarray(linear.slopes, dtype=np.float64)
         self.offsets = np.ascontiguousarray(linear.offsets, dtype=np.float64)
-        self.n_labels = self.weights.shape[1]
+        self.n_labels = weights.shape[1]
 
     def probabilities(self, list inputs):
         """(n_notes, n_labels) calibrated probabilities of ``NoteInputs``."""
@@ -221,7 +222,8 @@ cdef class RowScorer:
         double min_share,
     ) except -1:
         """The row's entries and the note's probabilities; evidence's columns when asked."""
-        cdef Py_ssize_t j, k, first_cue
+        cdef Py_ssize_t j, k, first_cue, stride = self.table.shape[1]
+        cdef double* table = &self.table[0, 0]
         cdef double contribution
         cdef Py_ssize_t n_words = len(word_columns), n_chars = len(char_columns)
         cdef Py_ssize_t n_word_entries, n_char_entries
@@ -229,20 +231,20 @@ cdef class RowScorer:
         for j in range(self.n_labels):
             scores[j] = self.intercepts[j]
         n_word_entries = _weigh(
-            word_columns.data.as_ints, n_words, self.word_counts, self.word_idf,
-            self.word_sublinear, self.word_floor, 0, entry_columns, entry_values, workspace,
+            word_columns.data.as_ints, n_words, table, stride, self.word_sublinear,
+            self.word_floor, 0, entry_columns, entry_values, workspace,
         )
         n_char_entries = _weigh(
-            char_columns.data.as_ints, n_chars, self.char_counts, self.char_idf,
-            self.char_sublinear, self.char_floor, self.char_start,
-            entry_columns + n_word_entries, entry_values + n_word_entries, workspace,
+            char_columns.data.as_ints, n_chars, table, stride, self.char_sublinear,
+            self.char_floor, self.char_start, entry_columns + n_word_entries,
+            entry_values + n_word_entries, workspace,
         )
         k = n_word_entries + n_char_entries
         for j in range(n_cues):
             entry_columns[k + j] = <int>(cues[j] + self.cue_start)
             entry_values[k + j] = self.cue_weight
         k += n_cues
-        _add_products(entry_columns, entry_values, k, self.weights, scores)
+        _add_products(entry_columns, entry_values, k, table, stride, self.n_labels, scores)
         for j in range(self.n_labels):
             scores[j] = 1.0 / (1.0 + exp(self.slopes[j] * scores[j] + self.offsets[j]))
         if selected is not None:
@@ -252,42 +254,46 @@ cdef class RowScorer:
             for j in range(self.n_labels):
                 columns, contributions = selected[j]
                 for k in range(n_word_entries):
-                    contribution = (entry_values[k] * self.weights[entry_columns[k], j]) * (
-                        -self.slopes[j]
-                    )
+                    contribution = (
+                        entry_values[k] * table[entry_columns[k] * stride + 2 + j]
+                    ) * (-self.slopes[j])
                     if contribution > min_share and can_show[entry_columns[k]]:
                         columns.append(entry_columns[k])
                         contributions.append(contribution)
                 for k in range(first_cue, first_cue + n_cues):
                     columns.append(entry_columns[k])
                     contributions.append(
-                        (entry_values[k] * self.weights[entry_columns[k], j]) * (-self.slopes[j])
+                        (entry_values[k] * table[entry_columns[k] * stride + 2 + j])
+                        * (-self.slopes[j])
                     )
         return 0
 
 
 cdef Py_ssize_t _weigh(
-    int* occurrences, Py_ssize_t n, double[::1] counts, double[::1] idf, bint sublinear,
+    int* occurrences, Py_ssize_t n, double* table, Py_ssize_t stride, bint sublinear,
     double floor, Py_ssize_t offset, int* out_columns, float* out_values, double* weights,
 ) noexcept nogil:
-    """TF-IDF entries of one row from its column occurrences, in first-occurrence order;
-    ``counts`` is left zero again; ``weights`` is room for one double per entry. Returns the
-    number of entries written."""
+    """TF-IDF entries of one row from its block's column occurrences (block column +
+    ``offset`` is the global one), in first-occurrence order, as global columns; the counts
+    in ``table`` are left zero again; ``weights`` is room for one double per entry. Returns
+    the number of entries written."""
     cdef Py_ssize_t k, t = 0, column
     cdef double weight, total = 0.0, norm
+    cdef double* place
     for k in range(n):
-        column = occurrences[k]
-        if counts[column] == 0.0:
+        column = occurrences[k] + offset
+        place = table + column * stride
+        if place[0] == 0.0:
             out_columns[t] = <int>column
             t += 1
-        counts[column] += 1.0
+        place[0] += 1.0
     for k in range(t):
-        column = out_columns[k]
-        weight = counts[column]
-        counts[column] = 0.0
+        place = table + out_columns[k] * stride
+        weight = place[0]
+        place[0] = 0.0
         if sublinear:
             weight = log(weight) + 1.0
-        weight = weight * idf[column]
+        weight = weight * place[1]
         weights[k] = weight
         total += weight * weight
     norm = sqrt(total)
@@ -295,16 +301,18 @@ cdef Py_ssize_t _weigh(
         norm = floor
     for k in range(t):
         out_values[k] = <float>(weights[k] / norm if norm > 0.0 else weights[k])
-        out_columns[k] = <int>(out_columns[k] + offset)
     return t
 
 
 cdef void _add_products(
-    int* columns, float* values, Py_ssize_t n, double[:, ::1] weights, double* scores
+    int* columns, float* values, Py_ssize_t n, double* table, Py_ssize_t stride,
+    Py_ssize_t labels, double* scores,
 ) noexcept nogil:
-    cdef Py_ssize_t k, j, labels = weights.shape[1]
+    cdef Py_ssize_t k, j
     cdef double value
+    cdef double* weights
     for k in range(n):
         value = values[k]
+        weights = table + columns[k] * stride + 2
         for j in range(labels):
-            scores[j] += value * weights[columns[k], j]
+            scores[j] += value * weights[j]

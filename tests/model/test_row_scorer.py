@@ -1,5 +1,5 @@
-"""Compiled scoring (model/_row_scorer.pyx, and the evidence mapper compiled) scores notes as
-the reference does: numpy rows and the pure-Python evidence mapper.
+"""Compiled scoring (model/_row_scorer.pyx, evidence by model/_evidence_typed.pyx) scores
+notes as the reference does: numpy rows and the pure-Python evidence mapper.
 
 Same probabilities to within 1e-12 (the sums run in another order), the same flags, routes
 and evidence, on every note of the test split and the public file and on arbitrary text; a
@@ -13,13 +13,14 @@ import json
 import os
 import random
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import asdict, fields
 
 import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from model import LABELS
+from model import LABELS, Evidence
 
 from ..conftest import CORPUS, PUBLIC_EVAL
 
@@ -81,10 +82,11 @@ def pair(classifier):
     assert reference.scoring_engine == "python"
     assert type(reference._evidence).__module__ == "model._evidence"
     assert type(classifier._evidence).__module__ == "model._fast._evidence"
+    assert type(classifier._assembler).__module__ == "model._fast._evidence_typed"
     return classifier, reference
 
 
-def _assert_same_results(typed, reference, text: str) -> None:
+def _assert_same_results(typed, reference, text: str) -> list[Evidence]:
     ours, theirs = typed.classify(text), reference.classify(text)
     for label in LABELS:
         a, b = ours.labels[label], theirs.labels[label]
@@ -92,6 +94,7 @@ def _assert_same_results(typed, reference, text: str) -> None:
         assert a.flagged == b.flagged
     assert ours.evidence == theirs.evidence
     assert ours.route == theirs.route
+    return ours.evidence
 
 
 @pytest.mark.parametrize("path", [CORPUS / "test.jsonl", PUBLIC_EVAL], ids=["test", "public"])
@@ -111,8 +114,32 @@ def test_same_results_and_evidence_note_by_note(pair):
     sample = random.Random(15).sample(texts, 400)
     if PUBLIC_EVAL.exists():
         sample += _texts(PUBLIC_EVAL)
-    for text in sample:
-        _assert_same_results(typed, reference, text)
+    shown = [e for text in sample for e in _assert_same_results(typed, reference, text)]
+    # Every branch of the typed assembler ran: phrases in and out of context, several labels.
+    assert {e.context for e in shown} >= {"present", "negated", "historical"}
+    assert {e.label for e in shown} == set(LABELS)
+
+
+def test_typed_evidence_is_the_dataclass_its_init_would_make(pair):
+    """The typed assembler sets Evidence's fields itself (its frozen ``__init__`` is slow):
+    this fails when a field is added, renamed or given a ``__post_init__``."""
+    typed, _ = pair
+    assert [f.name for f in fields(Evidence)] == [
+        "label",
+        "start",
+        "end",
+        "text",
+        "weight",
+        "negated",
+        "context",
+    ], "update _new in model/_evidence_typed.pyx to set the new fields"
+    assert not hasattr(Evidence, "__post_init__")
+    evidence = typed.classify("He has a knife to her throat and says he will kill her.").evidence
+    assert evidence
+    for item in evidence:
+        assert type(item) is Evidence
+        assert Evidence(**asdict(item)) == item
+        assert hash(item) == hash(Evidence(**asdict(item)))
 
 
 def test_same_results_in_a_batch_with_evidence(pair):
