@@ -37,6 +37,7 @@ _EXPORTS = {
     "VERSION_PATTERN": "_names",
     "analyser_class": "_engine",
     "char_vectoriser": "_features",
+    "collector_paused": "_heap",
     "compiled_problem": "_engine",
     "engine_name": "_engine",
     "freeze_loaded": "_heap",

@@ -4,7 +4,7 @@ in one process, in one process per core, or over a Dask cluster."""
 from typing import Any
 
 from ._processes import WorkerDied, default_workers, score_file_processes
-from ._score import score_file, validate_unlabelled
+from ._score import score_file, score_rows, validate_unlabelled
 
 __all__ = [
     "WorkerDied",
@@ -12,6 +12,7 @@ __all__ = [
     "score_file",
     "score_file_dask",
     "score_file_processes",
+    "score_rows",
     "validate_unlabelled",
 ]
 

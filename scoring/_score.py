@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from model import LABELS, Classifier, route_for
+from model import LABELS, Classifier, collector_paused, route_for
 from notefiles import ColumnMapping, DataError, Problem, iter_rows
 
 OUTPUT_FORMATS = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet"}
@@ -69,21 +69,28 @@ def iter_chunks(
 def score_rows(
     classifier: Classifier, ids: list[str], texts: list[str], with_evidence: bool = False
 ) -> list[dict]:
-    if with_evidence:
-        return _rows_with_evidence(classifier, ids, texts)
+    """One chunk's output rows, with the cyclic collector paused (see ``collector_paused``)."""
+    with collector_paused():
+        if with_evidence:
+            return _rows_with_evidence(classifier, ids, texts)
+        return _rows(classifier, ids, texts)
+
+
+def _rows(classifier: Classifier, ids: list[str], texts: list[str]) -> list[dict]:
     # Without evidence no per-note result objects are needed: probabilities, flags, route.
     probabilities = classifier.probabilities(texts)
     thresholds = np.array([classifier.thresholds[label] for label in LABELS])
-    flags = (probabilities >= thresholds).tolist()
-    rounded = [[round(x, 6) for x in row] for row in probabilities.tolist()]
+    flags = (probabilities >= thresholds).astype(np.int64).tolist()
     ttl, crime, mh = (LABELS.index(x) for x in ("threat_to_life", "crime", "mental_health"))
+    # Column names made once per chunk, not per note: this loop runs for every note scored.
+    names = [(f"{label}_probability", f"{label}_flag") for label in LABELS]
     rows = []
-    for note_id, p, f in zip(ids, rounded, flags, strict=True):
+    for note_id, p, f in zip(ids, probabilities.tolist(), flags, strict=True):
         row: dict = {"id": note_id}
-        for j, label in enumerate(LABELS):
-            row[f"{label}_probability"] = p[j]
-            row[f"{label}_flag"] = int(f[j])
-        row["route"] = route_for(f[ttl], f[crime], f[mh])
+        for (probability_name, flag_name), x, flag in zip(names, p, f, strict=True):
+            row[probability_name] = round(x, 6)
+            row[flag_name] = flag
+        row["route"] = route_for(f[ttl] == 1, f[crime] == 1, f[mh] == 1)
         rows.append(row)
     return rows
 

@@ -1,11 +1,12 @@
-"""A process that keeps its model freezes it out of the garbage collector's full passes."""
+"""A process that keeps its model freezes it out of the garbage collector's full passes; a
+batch pauses the collector and leaves it as it was."""
 
 from __future__ import annotations
 
 import gc
 import weakref
 
-from model import freeze_loaded
+from model import collector_paused, freeze_loaded
 
 
 class _Node:
@@ -34,3 +35,20 @@ def test_a_model_dropped_after_a_reload_is_collected_at_the_next_freeze():
         assert gone() is None
     finally:
         gc.unfreeze()
+
+
+def test_the_collector_is_paused_for_a_batch_and_then_as_it_was():
+    assert gc.isenabled()
+    with collector_paused():
+        assert not gc.isenabled()
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()  # the outer pause still holds
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # it was off before: left off
+    finally:
+        gc.enable()
