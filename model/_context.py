@@ -53,17 +53,17 @@ class PhraseTable:
             else:
                 longer.setdefault(words[1], []).append((len(words), list(words), value))
         self._table = table
-        self._first_words = frozenset(table)
 
     def find(self, words: list[str]) -> list[tuple[int, int, object]]:
-        present = self._first_words.intersection(words)
-        if not present:
-            return []
-        table = self._table
+        # One dictionary lookup per word (a set of the note's first words first cost more).
+        entry_of = self._table.get
         found = []
         last = len(words) - 1
-        for i in [i for i, word in enumerate(words) if word in present]:
-            singles, longer = table[words[i]]
+        for i, word in enumerate(words):
+            entry = entry_of(word)
+            if entry is None:
+                continue
+            singles, longer = entry
             if longer and i < last:
                 for n, phrase, value in longer.get(words[i + 1], ()):
                     if words[i : i + n] == phrase:
