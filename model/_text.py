@@ -311,6 +311,8 @@ def _clitic(tokens: list[tuple[str, int]], k: int, titles: frozenset[str]) -> st
 
 
 _CLITIC_TOKENS = frozenset(["s", "m", "t"])
+# Tokens a rule of ``to_terms`` reads in context: joining hyphens, clitics, "didn" + "t", "2"/"4".
+_SPECIAL_TOKENS = frozenset(["-", "/", *_CLITIC_TOKENS, *_NOT_BASES, *_TEXTSPEAK_DIGITS])
 
 
 def filler_tokens(tokens: list[tuple[str, int]]) -> set[int]:
@@ -386,20 +388,25 @@ def to_terms(
             starts += [start] * len(neutral)
             ends += [end] * len(neutral)
             continue
-        if text in ("-", "/") and 0 < k < last:
-            # An infix hyphen ("self-harm") joins words; only a spaced dash breaks a clause.
-            before, after = tokens[k - 1], tokens[k + 1]
-            if before[1] + len(before[0]) == start and after[1] == end:
-                continue
-        if text in _CLITIC_TOKENS and (clitic := _clitic(tokens, k, lexicon.titles)) is not None:
-            text = clitic
-        elif text in _NOT_BASES and k < last and tokens[k + 1][0] == "t":
-            text = _NOT_BASES[text]
+        special = text in _SPECIAL_TOKENS  # one lookup for the usual word, not four
+        if special:
+            if text in ("-", "/") and 0 < k < last:
+                # An infix hyphen ("self-harm") joins words; only a spaced dash breaks a clause.
+                before, after = tokens[k - 1], tokens[k + 1]
+                if before[1] + len(before[0]) == start and after[1] == end:
+                    continue
+            if (
+                text in _CLITIC_TOKENS
+                and (clitic := _clitic(tokens, k, lexicon.titles)) is not None
+            ):
+                text = clitic
+            elif text in _NOT_BASES and k < last and tokens[k + 1][0] == "t":
+                text = _NOT_BASES[text]
         known = cache.get(text)
         if known is None:
             known = ((), False, None) if text.isspace() else expand_token(text, lexicon)
             cache[text] = known
-        if text in _TEXTSPEAK_DIGITS and k < last and _textspeak_word(tokens[k + 1][0]):
+        if special and text in _TEXTSPEAK_DIGITS and k < last and _textspeak_word(tokens[k + 1][0]):
             known = _TEXTSPEAK_DIGITS[text]
         expanded, identity, corrected = known
         if identity:
