@@ -92,25 +92,59 @@ def char_text(text: str, analysis: NoteAnalysis) -> str:
     still say "suicidal"; those words are carried by the context-marked word features.
     Identity words are blanked too, as they are neutralised in the word features.
     """
-    normalised = analysis.normalised
     blanked = [
         (c.start, c.end) for c in analysis.cues if c.context != "present" and c.label != "none"
     ]
     blanked += analysis.terms.identity_spans
     starts, ends = analysis.terms.starts, analysis.terms.ends
     blanked += [(starts[i], ends[i]) for i in analysis.historical_terms]
-    if blanked:
-        chars = list(normalised)
-        for start, end in blanked:
-            chars[start:end] = " " * (end - start)
-        normalised = "".join(chars)
-    # A typing slip reads as the word it was corrected to, here as in the word features.
-    for start, end, word in reversed(analysis.terms.corrections):
-        if not normalised[start:end].isspace():
-            normalised = normalised[:start] + word + normalised[end:]
+    normalised = blank_and_correct(analysis.normalised, blanked, analysis.terms.corrections)
     if normalised.isascii():
         return " ".join(normalised.translate(_ASCII_CHAR_TEXT).split())
     return " ".join(fold_for_chars(normalised).split())
+
+
+def blank_and_correct(
+    text: str, blanked: list[tuple[int, int]], corrections: list[tuple[int, int, str]]
+) -> str:
+    """``text`` with each blanked span made spaces, then each correction (start, end, word:
+    a typing slip read as the word it was corrected to, here as in the word features) put in
+    place of its span unless that span is all spaces by then.
+
+    One pass over slices: copying the note into a list of characters, and again for each
+    correction, cost more than the rest of a note's character text (tested equal to doing so).
+    """
+    if blanked:
+        pieces = []
+        at = 0  # text before ``at`` is done
+        for start, end in sorted(blanked):
+            if end <= start or end <= at:
+                continue  # empty, or inside a span blanked already
+            start = max(start, at)
+            pieces += (text[at:start], " " * (end - start))
+            at = end
+        pieces.append(text[at:])
+        text = "".join(pieces)
+    if not corrections:
+        return text
+    pieces = []
+    at = 0
+    for start, end, word in corrections:
+        if start < at or end < start:
+            return _correct_one_by_one(text, corrections)  # not in order: never seen
+        pieces.append(text[at:start])
+        span = text[start:end]
+        pieces.append(span if span.isspace() else word)
+        at = end
+    pieces.append(text[at:])
+    return "".join(pieces)
+
+
+def _correct_one_by_one(text: str, corrections: list[tuple[int, int, str]]) -> str:
+    for start, end, word in reversed(corrections):
+        if not text[start:end].isspace():
+            text = text[:start] + word + text[end:]
+    return text
 
 
 def fold_for_chars(text: str) -> str:

@@ -6,13 +6,20 @@ import json
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
 
 from model import BlockKind, NoteAnalyser
 from model._features import FEW_NOTES, FeatureSpace, char_vectoriser, word_vectoriser
-from model._inputs import _ASCII_CHAR_TEXT, _DIGIT, _PUNCTUATION, char_text, feature_words
+from model._inputs import (
+    _ASCII_CHAR_TEXT,
+    _DIGIT,
+    _PUNCTUATION,
+    blank_and_correct,
+    char_text,
+    feature_words,
+)
 
 from ..conftest import CORPUS
 
@@ -148,3 +155,40 @@ def test_per_word_caches_stay_bounded_and_never_change_answers(notes, monkeypatc
 def test_the_ascii_table_folds_as_the_two_substitutions_do(text):
     """``char_text``'s table for an all-ASCII note: punctuation to spaces, digits to 0."""
     assert text.translate(_ASCII_CHAR_TEXT) == _DIGIT.sub("0", _PUNCTUATION.sub(" ", text))
+
+
+def _blank_and_correct_plainly(text, blanked, corrections):
+    """What ``blank_and_correct`` does, done the plain way: a list of characters blanked
+    span by span, then each correction put in place from the last one back."""
+    chars = list(text)
+    for start, end in blanked:
+        chars[start:end] = " " * (end - start)
+    text = "".join(chars)
+    for start, end, word in reversed(corrections):
+        if not text[start:end].isspace():
+            text = text[:start] + word + text[end:]
+    return text
+
+
+@st.composite
+def _text_spans_and_corrections(draw):
+    text = draw(st.text(alphabet=st.sampled_from("ab c\t.é"), max_size=40))
+    at = st.integers(0, len(text))
+    blanked = draw(st.lists(st.tuples(at, at), max_size=5))  # overlapping, empty, inverted
+    if draw(st.booleans()):  # in order and apart, as a note's terms give them
+        bounds = sorted(draw(st.lists(at, max_size=8)))
+        pairs = list(zip(bounds[::2], bounds[1::2], strict=False))
+    else:  # anything at all
+        pairs = draw(st.lists(st.tuples(at, at), max_size=4))
+    words = st.sampled_from(["", "knife", "to"])
+    corrections = [(start, end, draw(words)) for start, end in pairs]
+    return text, blanked, corrections
+
+
+@settings(max_examples=500)
+@given(_text_spans_and_corrections())
+def test_blanking_and_corrections_in_one_pass_equal_doing_them_one_by_one(case):
+    text, blanked, corrections = case
+    assert blank_and_correct(text, blanked, corrections) == _blank_and_correct_plainly(
+        text, blanked, corrections
+    )
