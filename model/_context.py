@@ -213,8 +213,9 @@ class NoteAnalyser:
         the whole note, can reach across a space; a note where one could goes to the
         tokenizer whole (tested equal to the tokenizer on arbitrary text).
         """
-        if len(self._run_cache) > TERM_CACHE_SIZE:
-            self._run_cache.clear()
+        known_runs = self._run_cache
+        if len(known_runs) > TERM_CACHE_SIZE:
+            known_runs.clear()
         joins = self._special_joins
         tokens: list[tuple[str, int]] = []
         before = ""  # the run before, when one space follows it
@@ -237,7 +238,10 @@ class NoteAnalyser:
                 # spaCy's overlap filter then reads the note as a whole: so do we.
                 return [(t.text, t.idx) for t in self.nlp.tokenizer(normalised)]
             before = run
-            pieces = self._pieces(run)
+            # The cache read here, not through ``_pieces``: a method call per run cost as much.
+            pieces = known_runs.get(run)
+            if pieces is None:
+                pieces = self._pieces(run)
             if len(pieces) == 1:
                 tokens.append((run, start))
             else:
