@@ -6,7 +6,9 @@ from __future__ import annotations
 import gc
 import weakref
 
-from model import collector_paused, freeze_loaded
+import pytest
+
+from model import ArtefactError, collector_paused, freeze_loaded, load
 
 
 class _Node:
@@ -52,3 +54,11 @@ def test_the_collector_is_paused_for_a_batch_and_then_as_it_was():
         assert not gc.isenabled()  # it was off before: left off
     finally:
         gc.enable()
+
+
+def test_loading_a_model_leaves_the_collector_on_whether_it_loads_or_not(model_path, tmp_path):
+    assert load(model_path).version
+    assert gc.isenabled()
+    with pytest.raises(ArtefactError):
+        load(tmp_path)  # no manifest: refused
+    assert gc.isenabled()
