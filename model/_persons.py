@@ -173,27 +173,29 @@ class PersonFinder:
         note = _Note(text, tokens, low, capitals)
         spans: list[Span] = []
         starts = self._starts
+        opening = note.opening
         # Where a pattern can begin: a trigger, a digit or a sentence start; nowhere else.
         begins = [
-            i
-            for i, token in enumerate(low)
-            if token in starts or token[:1].isdigit() or _sentence_start(low, i)
+            i for i, token in enumerate(low) if opening[i] or token in starts or token[:1].isdigit()
         ]
         i = 0
         for k in begins:
             if k < i:
                 continue  # inside the span found before
             i = k
+            # Each pattern's own first test is made here before calling it: most places fit
+            # one or two patterns, and a call that returns None at once still costs.
+            token = low[i]
             found = (
                 self._description(note, i)
-                or self._titled(note, i)
-                or self._role_name(note, i)
-                or self._reporting_name(note, i)
-                or self._reported_name(note, i)
-                or self._subject_name(note, i)
-                or self._bare_name(note, i)
+                or (token in self._titles and self._titled(note, i))
+                or (token in self._roles and self._role_name(note, i))
+                or (opening[i] and self._reporting_name(note, i))
+                or (token in self._reporting and self._reported_name(note, i))
+                or (opening[i] and self._subject_name(note, i))
+                or (token in self.names and self._bare_name(note, i))
             )
-            if found is not None:
+            if found:  # a span, or None or False where no pattern holds
                 spans.append(found)
                 i = found[1]
         if spans:
@@ -533,13 +535,14 @@ class PersonFinder:
 class _Note:
     """One note's tokens with the original casing at hand."""
 
-    __slots__ = ("capitals", "low", "text", "tokens")
+    __slots__ = ("capitals", "low", "opening", "text", "tokens")
 
     def __init__(self, text: str, tokens: list[tuple[str, int]], low: list[str], capitals: bool):
         self.text = text
         self.tokens = tokens
         self.low = low
         self.capitals = capitals
+        self.opening = _sentence_starts(low)  # read at every place a pattern may begin
 
     def age_and_sex(self, k: int, letters: frozenset[str]) -> bool:
         """Tokens ``k``, ``k + 1`` are an age and a capital sex letter written together
@@ -565,16 +568,18 @@ class _Note:
         return before[1] + len(before[0]) == here[1] and here[1] + len(here[0]) == after[1]
 
     def sentence_start(self, k: int) -> bool:
-        return _sentence_start(self.low, k)
+        return self.opening[k]
 
 
-def _sentence_start(low: list[str], k: int) -> bool:
-    """Token ``k`` starts a sentence: the first, after sentence-ending punctuation, or after a
-    leading dash or comma."""
-    if k == 0:
-        return True
-    previous = low[k - 1]
-    return previous in _SENTENCE_END or previous in ("-", ",") and k == 1
+def _sentence_starts(low: list[str]) -> list[bool]:
+    """Whether each token starts a sentence: the first, one after sentence-ending
+    punctuation, and the one after a leading dash or comma."""
+    if not low:
+        return []
+    opening = [True, *[previous in _SENTENCE_END for previous in low[:-1]]]
+    if len(low) > 1 and low[0] in ("-", ","):
+        opening[1] = True
+    return opening
 
 
 def _label(kind: _Kind, child: bool, elderly: bool) -> str:
