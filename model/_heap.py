@@ -28,17 +28,19 @@ def freeze_loaded() -> None:
 
 @contextmanager
 def collector_paused() -> Iterator[None]:
-    """The cyclic collector off while a batch of notes is scored, then as it was.
+    """The cyclic collector off while a batch of notes is scored (or a model loaded), then
+    as it was.
 
-    Scoring makes no reference cycles (``tests/model/test_heap.py`` scores the test split and
-    finds none left for the collector), so reference counting frees everything it makes. Yet
-    it makes thousands of short-lived containers per chunk and keeps a chunk's analyses alive,
-    so the collector ran often and walked them for nothing: about a tenth of batch scoring
-    (2026-12-06, 2,000-note chunks, CPU time: 114-116 against 104-106 µs a note).
+    Scoring makes no reference cycles (``tests/scoring/test_score_rows.py`` scores test notes
+    and finds none left for the collector), so reference counting frees everything it makes.
+    Yet it makes thousands of short-lived containers per chunk and keeps a chunk's analyses
+    alive, so the collector ran often and walked them for nothing: about a tenth of batch
+    scoring (2026-12-06, 2,000-note chunks, CPU time: 114-116 against 104-106 µs a note).
 
-    For batch loops (``rightcall score`` and its workers), not a server's requests: the
-    switch is the whole process's. A nested pause leaves it to the outer one; with threads,
-    the first pause to end turns it back on.
+    For batch loops (``rightcall score`` and its workers) and loading, not a server's
+    requests: the switch is the whole process's, so while a server reloads its model (about
+    a second) cycles its requests leave wait for the collector too. A nested pause leaves it
+    to the outer one; with threads, the first pause to end turns it back on.
     """
     was_enabled = gc.isenabled()
     gc.disable()
