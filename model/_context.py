@@ -332,21 +332,20 @@ class NoteAnalyser:
     def _scoped(self, words: list[str], context: str, found: list) -> frozenset[int]:
         """Every term a ``context`` trigger scopes, by the same NegEx rules as cues;
         ``found`` are the note's trigger matches."""
-        triggers = [
-            t
-            for t in found
-            if t[2][0] == context
-            and (t[2][1] == "termination" or _WHEN_PAST.search(" ".join(words[t[0] : t[1]])))
-        ]
-        if not triggers:
-            return frozenset()
+        # Terminations (nearly every note has some) are read only once a trigger needs them.
         kinds: dict[str, list[tuple[int, int]]] = {}
-        for start, end, (_, kind) in triggers:
-            kinds.setdefault(kind, []).append((start, end))
+        for start, end, (of, kind) in found:
+            if (
+                of == context
+                and kind != "termination"
+                and _WHEN_PAST.search(" ".join(words[start:end]))
+            ):
+                kinds.setdefault(kind, []).append((start, end))
         preceding = _not_pseudo(kinds, "preceding_negations")
         following = _not_pseudo(kinds, "following_negations")
         if not preceding and not following:
             return frozenset()
+        kinds["termination"] = _terminations(found, context)
         cuts = sorted(
             {
                 *self.sentence_starts(words),
@@ -378,8 +377,11 @@ class NoteAnalyser:
         # Terms are lower case already (normalised text, lower-case lexicon): LOWER == ORTH.
         if not triggers:
             return marked
+        # Terminations (nearly every note has some) are read only where a trigger needs them.
         by_context: dict[str, dict[str, list[tuple[int, int]]]] = {}
         for start, end, (context, kind) in triggers:
+            if kind == "termination":
+                continue
             kinds = by_context.get(context)
             if kinds is None:
                 by_context[context] = {kind: [(start, end)]}
@@ -397,6 +399,7 @@ class NoteAnalyser:
                 continue
             if sentence_starts is None:
                 sentence_starts = self.sentence_starts(words)
+            kinds["termination"] = _terminations(triggers, context)
             cuts = sorted(
                 [*sentence_starts, *(s for s, _ in _not_pseudo(kinds, "termination")), len(words)]
             )
@@ -462,6 +465,11 @@ def _lexicon_words(directory: Path, tokenize) -> frozenset[str]:
     identity = json.loads((directory / "identity.json").read_text(encoding="utf-8"))
     phrases += [*identity["neutral"], *identity["neutral"].values(), *identity["drop"]]
     return frozenset(word for phrase in phrases for word in tokenize(phrase))
+
+
+def _terminations(triggers: list, context: str) -> list[tuple[int, int]]:
+    """(start, end) of the termination triggers of one context, in order."""
+    return [(s, e) for s, e, (of, kind) in triggers if of == context and kind == "termination"]
 
 
 def _not_pseudo(kinds: dict[str, list[tuple[int, int]]], kind: str) -> list[tuple[int, int]]:
