@@ -172,8 +172,8 @@ def load(path: str | Path, with_estimators: bool = False) -> Classifier:
     (or an artefact from before that file) unpickles the fitted scikit-learn objects too.
     The cyclic collector is paused meanwhile: a model is a few hundred thousand objects
     made at once, and full collections walking them took a third of loading (2026-12-06:
-    0.59 to 0.39 s). Garbage it leaves goes at the next collection (``freeze_loaded``
-    starts with one).
+    0.59-0.61 against 0.39-0.46 s). Garbage it leaves goes at the next collection
+    (``freeze_loaded`` starts with one).
     """
     with collector_paused():
         return _load(Path(path), with_estimators)

@@ -88,20 +88,12 @@ class EvidenceMapper:
         self.can_show_bytes = self.can_show.view(np.uint8)
 
     def spans(
-        self,
-        analysis: NoteAnalysis,
-        columns: set[int],
-        occurs: dict[int, list[int]] | None = None,
+        self, analysis: NoteAnalysis, columns: set[int]
     ) -> dict[int, list[tuple[int, int, str]]]:
-        """Feature column -> [(first term, last term + 1, context)] in this note.
-
-        ``occurs``, when the row scorer gives it, says where each word n-gram occurs (the
-        index of its first feature word, by column in the word block): the note's words are
-        then not searched again."""
-        if occurs is not None:
-            return self._spans_at(analysis, columns, occurs)
+        """Feature column -> [(first term, last term + 1, context)] in this note."""
         # Plain integer bounds: this runs on every keystroke.
         word_start, word_stop = self.words.start, self.words.stop
+        cue_start, cue_stop = self.cues.start, self.cues.stop
         entries = self._word_entries
         # Wanted word n-grams by their first term: one pass over the note finds them all.
         by_first: dict[str, list[tuple[int, list[str], str, int]]] = {}
@@ -136,49 +128,23 @@ class EvidenceMapper:
                             out[column] = [place]
                         else:
                             found.append(place)
-        self._cue_spans(analysis, cue_columns, out)
-        return out
-
-    def _spans_at(
-        self, analysis: NoteAnalysis, columns: set[int], occurs: dict[int, list[int]]
-    ) -> dict[int, list[tuple[int, int, str]]]:
-        """``spans`` from where the row scorer found each word n-gram."""
-        word_start, word_stop = self.words.start, self.words.stop
-        entries = self._word_entries
-        index = feature_words(analysis).term_index
-        out: dict[int, list[tuple[int, int, str]]] = {}
-        cue_columns = []
-        for c in columns:
-            if not word_start <= c < word_stop:
-                cue_columns.append(c)
-                continue
-            n, _, context = entries[c - word_start][1]
-            # A phrase of the note only if no punctuation sits in between.
-            found = [
-                (index[p], index[p + n - 1] + 1, context)
-                for p in occurs.get(c - word_start, ())
-                if index[p + n - 1] - index[p] == n - 1
-            ]
-            if found:
-                out[c] = found
-        self._cue_spans(analysis, cue_columns, out)
-        return out
-
-    def _cue_spans(self, analysis: NoteAnalysis, cue_columns: list[int], out: dict) -> None:
-        """Add each cue column's places to ``out``."""
-        cue_start, cue_stop = self.cues.start, self.cues.stop
         if cue_columns:
-            # The note's cues by (cue, context), each context read once: it is a property.
-            found_cues: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
-            for c in analysis.cues:
-                context = c.context
-                found_cues.setdefault((c.cue, context), []).append(
-                    (c.term_start, c.term_end, context)
-                )
+            found_cues = self.cue_places(analysis.cues)
             cue_of_column = self.cue_of_column
             for col in cue_columns:
                 if cue_start <= col < cue_stop:
                     out[col] = found_cues.get(cue_of_column[col - cue_start], [])
+        return out
+
+    @staticmethod
+    def cue_places(cues: list) -> dict[tuple[str, str], list[tuple[int, int, str]]]:
+        """A note's cue places (first term, last term + 1, context) by (cue, context), each
+        cue's context read once: it is a property."""
+        found: dict[tuple[str, str], list[tuple[int, int, str]]] = {}
+        for c in cues:
+            context = c.context
+            found.setdefault((c.cue, context), []).append((c.term_start, c.term_end, context))
+        return found
 
     def select(
         self, columns: np.ndarray, contributions: dict[str, np.ndarray]
@@ -200,12 +166,10 @@ class EvidenceMapper:
         text: str,
         analysis: NoteAnalysis,
         selected: dict[str, tuple[list[int], list[float]]],
-        occurs: dict[int, list[int]] | None = None,
     ) -> list[Evidence]:
-        """Phrases of ``text`` behind each label, from ``select``'s columns (and where the
-        row scorer found each word n-gram: see ``spans``)."""
+        """Phrases of ``text`` behind each label, from ``select``'s columns."""
         cue_start, cue_stop = self.cues.start, self.cues.stop
-        spans = self.spans(analysis, {c for cols, _ in selected.values() for c in cols}, occurs)
+        spans = self.spans(analysis, {c for cols, _ in selected.values() for c in cols})
         terms = analysis.terms
         result: list[Evidence] = []
         cue_labels = {c.cue: c.label for c in analysis.cues}

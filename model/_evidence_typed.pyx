@@ -92,7 +92,7 @@ cdef class EvidenceAssembler:
     cdef Py_ssize_t word_start, word_stop, cue_start, cue_stop, max_phrases, max_context
     cdef dict cue_of_column
     cdef double min_weight
-    cdef object feature_words, evidence_type
+    cdef object feature_words, evidence_type, cue_places
 
     def __init__(self, mapper, feature_words, evidence_type):
         """``mapper``: the model's ``EvidenceMapper``; ``feature_words``: the engine's
@@ -112,6 +112,7 @@ cdef class EvidenceAssembler:
         self.min_weight = mapper.min_weight
         self.feature_words = feature_words
         self.evidence_type = evidence_type
+        self.cue_places = mapper.cue_places
 
     def evidence(self, str text, analysis, tuple labels, list selected, dict occurs):
         """``EvidenceMapper.evidence(text, analysis, dict(zip(labels, selected)), occurs)``:
@@ -165,7 +166,7 @@ cdef class EvidenceAssembler:
                                 _add(&present, first, last + 1, share)
                     elif self.cue_start <= column < self.cue_stop:
                         if found_cues is None:
-                            found_cues = _found_cues(analysis.cues)
+                            found_cues = self.cue_places(analysis.cues)
                         places = found_cues.get(self.cue_of_column[column - self.cue_start])
                         if not places:
                             continue
@@ -206,15 +207,6 @@ cdef class EvidenceAssembler:
         finally:
             free(present.items)
         return result
-
-
-cdef dict _found_cues(list cues):
-    """The note's cue places by (cue, context), each cue's context read once (a property)."""
-    cdef dict found = {}
-    for c in cues:
-        context = c.context
-        found.setdefault((c.cue, context), []).append((c.term_start, c.term_end, context))
-    return found
 
 
 cdef object _new(type kind, label, start, end, text, weight, negated, context):

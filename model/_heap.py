@@ -35,7 +35,8 @@ def collector_paused() -> Iterator[None]:
     and finds none left for the collector), so reference counting frees everything it makes.
     Yet it makes thousands of short-lived containers per chunk and keeps a chunk's analyses
     alive, so the collector ran often and walked them for nothing: about a tenth of batch
-    scoring (2026-12-06, 2,000-note chunks, CPU time: 114-116 against 104-106 µs a note).
+    scoring (2026-12-06, 2,000-note chunks, CPU time, best of four passes: 116 against
+    104 µs a note).
 
     For batch loops (``rightcall score`` and its workers) and loading, not a server's
     requests: the switch is the whole process's, so while a server reloads its model (about

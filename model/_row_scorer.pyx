@@ -108,8 +108,8 @@ cdef class RowScorer:
 
     cdef array.array _word_columns(self, list words, array.array positions):
         """Columns of the note's word n-grams (1 to ``max_n``), one per occurrence: unigrams
-        first, then bigrams, as ``TfidfBlock._word_columns``. ``positions`` gets the index of
-        each occurrence's first word."""
+        first, then bigrams, as ``TfidfBlock._word_columns``. ``positions``, when given (for
+        evidence), gets the index of each occurrence's first word."""
         cdef array.array found = array.clone(_INT_ARRAY, 0, False)
         cdef Py_ssize_t n = len(words), i, m, at
         cdef dict vocab = self.word_vocab
@@ -125,9 +125,10 @@ cdef class RowScorer:
                 if column is not None:
                     at = len(found)
                     array.resize_smart(found, at + 1)
-                    array.resize_smart(positions, at + 1)
                     found.data.as_ints[at] = <int>column
-                    positions.data.as_ints[at] = <int>i
+                    if positions is not None:
+                        array.resize_smart(positions, at + 1)
+                        positions.data.as_ints[at] = <int>i
         return found
 
     cdef array.array _char_columns(self, str document):
@@ -167,7 +168,9 @@ cdef class RowScorer:
         label), the columns evidence reads and their contributions appended to it, and where
         each word column occurs put in ``places``."""
         cdef Py_ssize_t k, n_cues
-        cdef array.array word_positions = array.clone(_INT_ARRAY, 0, False)
+        cdef array.array word_positions = None
+        if places is not None:
+            word_positions = array.clone(_INT_ARRAY, 0, False)
         cdef array.array word_columns = self._word_columns(note.words, word_positions)
         cdef array.array char_columns
         if self.has_chars and note.chars:

@@ -19,13 +19,12 @@ from notefiles import ColumnMapping, DataError, Problem, iter_rows
 
 OUTPUT_FORMATS = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 CHUNK = 2000
+# Each label's two output columns, in ``LABELS`` order: made once, read for every note.
+LABEL_COLUMNS = [(f"{label}_probability", f"{label}_flag") for label in LABELS]
 
 
 def output_columns() -> list[str]:
-    cols = ["id"]
-    for label in LABELS:
-        cols += [f"{label}_probability", f"{label}_flag"]
-    return [*cols, "route"]
+    return ["id", *(name for pair in LABEL_COLUMNS for name in pair), "route"]
 
 
 def validate_unlabelled(path: Path, mapping: ColumnMapping) -> int:
@@ -82,12 +81,10 @@ def _rows(classifier: Classifier, ids: list[str], texts: list[str]) -> list[dict
     thresholds = np.array([classifier.thresholds[label] for label in LABELS])
     flags = (probabilities >= thresholds).astype(np.int64).tolist()
     ttl, crime, mh = (LABELS.index(x) for x in ("threat_to_life", "crime", "mental_health"))
-    # Column names made once per chunk, not per note: this loop runs for every note scored.
-    names = [(f"{label}_probability", f"{label}_flag") for label in LABELS]
     rows = []
     for note_id, p, f in zip(ids, probabilities.tolist(), flags, strict=True):
         row: dict = {"id": note_id}
-        for (probability_name, flag_name), x, flag in zip(names, p, f, strict=True):
+        for (probability_name, flag_name), x, flag in zip(LABEL_COLUMNS, p, f, strict=True):
             row[probability_name] = round(x, 6)
             row[flag_name] = flag
         row["route"] = route_for(f[ttl] == 1, f[crime] == 1, f[mh] == 1)
@@ -99,10 +96,10 @@ def _rows_with_evidence(classifier: Classifier, ids: list[str], texts: list[str]
     rows = []
     for note_id, result in zip(ids, classifier.classify_many(texts), strict=True):
         row: dict = {"id": note_id}
-        for label in LABELS:
+        for label, (probability_name, flag_name) in zip(LABELS, LABEL_COLUMNS, strict=True):
             score = result.labels[label]
-            row[f"{label}_probability"] = round(score.probability, 6)
-            row[f"{label}_flag"] = int(score.flagged)
+            row[probability_name] = round(score.probability, 6)
+            row[flag_name] = int(score.flagged)
         row["route"] = result.route.suggestion
         row["evidence"] = json.dumps([asdict(e) for e in result.evidence])
         rows.append(row)
