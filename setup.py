@@ -1,11 +1,15 @@
 """Builds the compiled term pipeline: the model's text modules compiled by Cython.
 
 The same source files are compiled, unchanged, into ``model._fast``; the ``.py`` modules stay
-the pure-Python reference the tests compare with. ``model/_row_scorer.pyx`` is typed Cython
-for the scoring arithmetic; the numpy path it replaces is its reference. The extensions are
-optional: without a C compiler the install still succeeds and the model runs the pure-Python
-path (it says so). ``model/_fast/sources.json`` records the hash of each source compiled, so
-a build older than its source is never used.
+the pure-Python reference the tests compare with. Where ``model/_fast/NAME.pxd`` exists it
+gives the compiled module C types (classes as extension types with typed attributes, methods
+callable from C, typed locals): Cython's "augmenting .pxd", so the reference stays plain
+Python, and its annotations are left to it. ``model/_row_scorer.pyx`` and
+``model/_evidence_typed.pyx`` are typed Cython for the scoring arithmetic and evidence; the
+numpy path and ``EvidenceMapper`` are their references. The extensions are optional: without
+a C compiler the install still succeeds and the model runs the pure-Python path (it says so).
+``model/_fast/sources.json`` records the hash of each source and ``.pxd`` compiled, so a build
+older than its source is never used.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ COMPILED = ["_spelling", "_text", "_persons", "_context", "_inputs", "_evidence"
 # reference) and evidence from them (``EvidenceMapper.evidence`` is its reference).
 TYPED = ["_row_scorer", "_evidence_typed"]
 RECORD_FILE = "sources.json"  # read by model/_engine.py
+TYPES_DIR = ROOT / "model" / "_fast"  # NAME.pxd: the C types of compiled module NAME
 
 
 class BuildCompiled(build_ext):
@@ -45,6 +50,13 @@ class BuildCompiled(build_ext):
             name: hashlib.sha256((ROOT / "model" / source).read_bytes()).hexdigest()
             for name, source in _sources().items()
         }
+        # A module's types are part of what was compiled: a changed .pxd makes the build stale.
+        record.update(
+            {
+                f"_fast/{pxd.name}": hashlib.sha256(pxd.read_bytes()).hexdigest()
+                for pxd in sorted(TYPES_DIR.glob("*.pxd"))
+            }
+        )
         # Beside the compiled modules, wherever they went: in place (editable install) or the
         # build tree (wheel), never both.
         target = built[0].parent / RECORD_FILE
@@ -56,20 +68,34 @@ def _sources() -> dict[str, str]:
     return {**{name: f"{name}.py" for name in COMPILED}, **{name: f"{name}.pyx" for name in TYPED}}
 
 
+def _newer(types: Path, generated: Path) -> bool:
+    """Whether a module's .pxd changed after its C file was generated."""
+    if not types.exists():
+        return False
+    return not generated.exists() or types.stat().st_mtime > generated.stat().st_mtime
+
+
 def _extensions() -> list[Extension]:
     try:
         from Cython.Build import cythonize
     except ImportError:  # build requirements not installed: pure Python only
         print("[rightcall] Cython not available: the pure-Python path will run")
         return []
-    modules = [
-        Extension(f"model._fast.{name}", [f"model/{source}"]) for name, source in _sources().items()
-    ]
-    compiled = cythonize(
-        modules,
-        compiler_directives={"language_level": 3, "binding": True},
-        quiet=True,
-    )
+    compiled = []
+    for name, source in _sources().items():
+        directives = {"language_level": 3, "binding": True}
+        types = TYPES_DIR / f"{name}.pxd"
+        if types.exists():
+            # Typed by its .pxd; the annotations are the reference's (``i: int`` is not C).
+            directives["annotation_typing"] = False
+        compiled += cythonize(
+            [Extension(f"model._fast.{name}", [f"model/{source}"])],
+            compiler_directives=directives,
+            quiet=True,
+            include_path=[str(ROOT)],  # where model/_fast/NAME.pxd is found
+            # Cython tracks a .pxd beside its source only: this one is checked here.
+            force=_newer(types, ROOT / "model" / f"{name}.c"),
+        )
     for extension in compiled:
         extension.optional = True  # set after cythonize, which does not carry it over
     return compiled

@@ -233,7 +233,7 @@ class NoteAnalyser:
                 before = self._space_run(tokens, end, start - end, before)
             end = at - 1
             pairs = joins.get((before[-1], run[0])) if before else None
-            if pairs and any(before.endswith(a) and run.startswith(b) for a, b in pairs):
+            if pairs and _may_join(before, run, pairs):
                 # A special case could match across this space ("):" in ") :)"), and
                 # spaCy's overlap filter then reads the note as a whole: so do we.
                 return [(t.text, t.idx) for t in self.nlp.tokenizer(normalised)]
@@ -465,6 +465,11 @@ def _lexicon_words(directory: Path, tokenize) -> frozenset[str]:
     identity = json.loads((directory / "identity.json").read_text(encoding="utf-8"))
     phrases += [*identity["neutral"], *identity["neutral"].values(), *identity["drop"]]
     return frozenset(word for phrase in phrases for word in tokenize(phrase))
+
+
+def _may_join(before: str, run: str, pairs: list[tuple[str, str]]) -> bool:
+    """Whether a special case's tokens (a, b) could meet across the space between two runs."""
+    return any(before.endswith(a) and run.startswith(b) for a, b in pairs)
 
 
 def _terminations(triggers: list, context: str) -> list[tuple[int, int]]:

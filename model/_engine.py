@@ -40,9 +40,11 @@ def compiled_problem(record: Path | None = None, package: Path = PACKAGE_DIR) ->
     except (OSError, ValueError):
         return f"its record {record} is unreadable"
     for name, digest in sorted(built.items()):
-        source = package / f"{name}.pyx"
-        if not source.exists():
-            source = package / f"{name}.py"
+        source = package / name  # a module's types: "_fast/NAME.pxd"
+        if not name.endswith(".pxd"):
+            source = package / f"{name}.pyx"
+            if not source.exists():
+                source = package / f"{name}.py"
         if not source.exists() or hashlib.sha256(source.read_bytes()).hexdigest() != digest:
             return f"it was built from an older {source.name} (run ./dev setup to rebuild it)"
     for name in ("_row_scorer", "_evidence_typed", "_inputs", "_evidence"):

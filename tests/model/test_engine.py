@@ -77,3 +77,17 @@ def test_the_python_engine_scores_with_numpy_and_python_evidence(fresh_choice, m
 
     fresh_choice.setenv(_engine.ENGINE_VARIABLE, "python")
     assert load(model_path).scoring_engine == "python"
+
+
+def test_a_build_older_than_a_modules_types_is_not_used(tmp_path):
+    """A module's C types (``model/_fast/NAME.pxd``) are part of its build: each is recorded,
+    and one changed since makes the build stale."""
+    current = json.loads((_engine.PACKAGE_DIR / "_fast" / "sources.json").read_text("utf-8"))
+    if "_row_scorer" not in current:
+        pytest.skip("the compiled pipeline is not built here")
+    types = sorted((_engine.PACKAGE_DIR / "_fast").glob("*.pxd"))
+    assert types, "the compiled modules' types are missing"
+    assert {f"_fast/{path.name}" for path in types} <= set(current)
+    record = tmp_path / "sources.json"
+    record.write_text(json.dumps({**current, f"_fast/{types[0].name}": "0" * 64}), "utf-8")
+    assert f"older {types[0].name}" in _engine.compiled_problem(record)
