@@ -68,11 +68,18 @@ def _sources() -> dict[str, str]:
     return {**{name: f"{name}.py" for name in COMPILED}, **{name: f"{name}.pyx" for name in TYPED}}
 
 
-def _newer(types: Path, generated: Path) -> bool:
-    """Whether a module's .pxd changed after its C file was generated."""
-    if not types.exists():
-        return False
-    return not generated.exists() or types.stat().st_mtime > generated.stat().st_mtime
+def _types_changed(name: str) -> bool:
+    """Whether module ``name``'s .pxd was added, changed or removed since the recorded build.
+
+    Cython rebuilds a module when its source changes, but it does not track a .pxd kept in
+    another directory: without this a changed .pxd would leave the old C types compiled."""
+    types = TYPES_DIR / f"{name}.pxd"
+    try:
+        built = json.loads((TYPES_DIR / RECORD_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return True  # no usable record: build everything afresh
+    now = hashlib.sha256(types.read_bytes()).hexdigest() if types.exists() else None
+    return built.get(f"_fast/{types.name}") != now
 
 
 def _extensions() -> list[Extension]:
@@ -93,8 +100,7 @@ def _extensions() -> list[Extension]:
             compiler_directives=directives,
             quiet=True,
             include_path=[str(ROOT)],  # where model/_fast/NAME.pxd is found
-            # Cython tracks a .pxd beside its source only: this one is checked here.
-            force=_newer(types, ROOT / "model" / f"{name}.c"),
+            force=_types_changed(name),
         )
     for extension in compiled:
         extension.optional = True  # set after cythonize, which does not carry it over

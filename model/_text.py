@@ -328,11 +328,6 @@ def filler_tokens(tokens: list[tuple[str, int]]) -> set[int]:
     return skip
 
 
-def _may_have_fillers(tokens: list[tuple[str, int]]) -> bool:
-    """Whether a filler pair's second word is there at all (most notes have none)."""
-    return any(text == "know" or text == "mean" for text, _ in tokens)
-
-
 def expand_token(text: str, lexicon: Lexicon) -> Expansion:
     """The stemmed terms one token becomes, whether it is an identity word, and the words
     the token reads as for character n-grams when that is not itself (a typing slip's
@@ -379,7 +374,7 @@ def to_terms(
     if cache is None:
         cache = {}
     last = len(tokens) - 1
-    fillers = filler_tokens(tokens) if _may_have_fillers(tokens) else ()
+    fillers = filler_tokens(tokens) if any(t in ("know", "mean") for t, _ in tokens) else ()
     for k, (text, start) in enumerate(tokens):
         end = start + len(text)
         if k in fillers:
