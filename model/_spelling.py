@@ -46,6 +46,7 @@ class Speller:
             self._symspell.create_dictionary_entry(word, count)
         self._known = known | frozenset(targets)
         self._answers: dict[str, str] = {}  # unknown tokens repeat across notes
+        self._near: dict[str, bool] = {}  # as for ``near``: a lookup costs 3-45 us
 
     @classmethod
     def load(cls, path: Path, extra_known: frozenset[str] = frozenset()) -> Speller | None:
@@ -72,7 +73,13 @@ class Speller:
 
     def near(self, token: str) -> bool:
         """Whether a known word is one edit (or one swap) from ``token``, whatever its length."""
-        return bool(self._symspell.lookup(token, Verbosity.CLOSEST, max_edit_distance=1))
+        answer = self._near.get(token)
+        if answer is None:
+            if len(self._near) > CACHE_SIZE:
+                self._near.clear()
+            found = self._symspell.lookup(token, Verbosity.CLOSEST, max_edit_distance=1)
+            answer = self._near[token] = bool(found)
+        return answer
 
     def _lookup(self, token: str) -> str:
         found = self._symspell.lookup(token, Verbosity.CLOSEST, max_edit_distance=1)
