@@ -15,6 +15,7 @@ from ._engine import (
     feature_words_function,
     note_inputs_function,
     row_scorer_class,
+    windows_function,
 )
 from ._features import FeatureSpace, char_wb_grams
 from ._inputs import NoteInputs, note_inputs
@@ -22,7 +23,7 @@ from ._labels import LABELS
 from ._layout import BlockKind
 from ._results import ClassifyResult, Evidence, LabelScore
 from ._route import suggest_route
-from ._windows import LONG_NOTE_TERMS, window_analysis, window_span, window_terms
+from ._windows import long_note_windows
 
 if TYPE_CHECKING:
     from sklearn.calibration import CalibratedClassifierCV
@@ -74,6 +75,7 @@ class Classifier:
         self._evidence = evidence_mapper_class()(space)
         self._rows = _row_scorer(space, linear)
         self._note_inputs = note_inputs_function()
+        self._long_note_windows = windows_function()
         self._assembler = _evidence_assembler(self._evidence) if self._rows is not None else None
 
     @property
@@ -93,6 +95,7 @@ class Classifier:
         twin._assembler = None
         twin._evidence = EvidenceMapper(self.space)
         twin._note_inputs = note_inputs
+        twin._long_note_windows = long_note_windows
         return twin
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
@@ -113,16 +116,9 @@ class Classifier:
 
     def _with_windows(self, texts: list[str], analyses, probs: np.ndarray) -> np.ndarray:
         """Each long note's probabilities raised to its highest-scoring sentence window."""
-        owners, pieces, windows = [], [], []
-        for row, (text, analysis) in enumerate(zip(texts, analyses, strict=True)):
-            if len(analysis.terms.words) <= LONG_NOTE_TERMS:
-                continue  # scored whole only
-            starts = self.analyser.sentence_starts(analysis.terms.words)
-            for first, last in window_terms(analysis, starts):
-                owners.append(row)
-                start, end = window_span(analysis, first, last)
-                pieces.append(text[start:end])
-                windows.append(window_analysis(analysis, first, last))
+        owners, pieces, windows = self._long_note_windows(
+            texts, analyses, self.analyser.sentence_starts
+        )
         if not pieces:
             return probs
         window_probs = self._scores(pieces, windows)

@@ -47,11 +47,18 @@ def compiled_problem(record: Path | None = None, package: Path = PACKAGE_DIR) ->
                 source = package / f"{name}.py"
         if not source.exists() or hashlib.sha256(source.read_bytes()).hexdigest() != digest:
             return f"it was built from an older {source.name} (run ./dev setup to rebuild it)"
-    for name in ("_row_scorer", "_evidence_typed", "_inputs", "_evidence"):
+    for name in ("_row_scorer", "_evidence_typed", "_inputs", "_evidence", "_windows"):
         if name not in built:
             return f"it was built before {name} was compiled (run ./dev setup to rebuild it)"
     try:
-        from ._fast import _context, _evidence, _evidence_typed, _inputs, _row_scorer  # noqa: F401
+        from ._fast import (  # noqa: F401
+            _context,
+            _evidence,
+            _evidence_typed,
+            _inputs,
+            _row_scorer,
+            _windows,
+        )
     except ImportError as exc:
         return f"it does not import ({exc.__class__.__name__})"
     return None
@@ -95,6 +102,11 @@ def evidence_mapper_class() -> type:
 def note_inputs_function() -> Callable:
     """``note_inputs`` of this process's engine (see ``model/_inputs.py``)."""
     return _engine_module("_inputs").note_inputs
+
+
+def windows_function() -> Callable:
+    """``long_note_windows`` of this process's engine (see ``model/_windows.py``)."""
+    return _engine_module("_windows").long_note_windows
 
 
 def feature_words_function() -> Callable:

@@ -12,15 +12,41 @@ its terms, cues and contexts are those the whole note gave them. Analysing each 
 afresh cost more than the rest of a long note's scoring and agreed with the slice on the
 feature inputs of every window of the test split and public file (and on 1,148 of 1,155 in
 dev, where a person description at a window's first word read differently out of context).
+Compiled with the term pipeline (``model/_fast``); the classifier gathers a batch's windows
+through its engine's copy.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from ._context import NoteAnalysis
 from ._text import Terms
 
 LONG_NOTE_TERMS = 60  # notes up to this many terms are scored whole only
 WINDOW_TERMS = 40  # the most terms in one window of whole sentences
+
+
+def long_note_windows(
+    texts: list[str],
+    analyses: list[NoteAnalysis],
+    sentence_starts: Callable[[list[str]], list[int]],
+) -> tuple[list[int], list[str], list[NoteAnalysis]]:
+    """Every window of each long note among ``texts``: the note's row, the window's text and
+    its analysis. ``sentence_starts`` is ``NoteAnalyser.sentence_starts``."""
+    owners: list[int] = []
+    pieces: list[str] = []
+    windows: list[NoteAnalysis] = []
+    for row, (text, analysis) in enumerate(zip(texts, analyses, strict=True)):
+        words = analysis.terms.words
+        if len(words) <= LONG_NOTE_TERMS:
+            continue  # scored whole only
+        for first, last in window_terms(analysis, sentence_starts(words)):
+            owners.append(row)
+            start, end = window_span(analysis, first, last)
+            pieces.append(text[start:end])
+            windows.append(window_analysis(analysis, first, last))
+    return owners, pieces, windows
 
 
 def window_terms(analysis: NoteAnalysis, starts: list[int]) -> list[tuple[int, int]]:
