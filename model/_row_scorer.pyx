@@ -34,6 +34,10 @@ cdef class RowScorer:
     """Scores ``NoteInputs`` with one model's vocabularies, idf, weights and calibration."""
 
     cdef dict word_vocab, char_vocab, grams
+    # Bigram columns by first word, then second: {w1: {w2: column}}. Looking up the note's
+    # own word objects (their hashes already known) costs about half of building "w1 w2"
+    # and hashing it; None where a vocabulary word holds a space (never, as terms are split).
+    cdef dict bigrams
     cdef object char_wb_grams
     cdef int max_n, low, high
     cdef Py_ssize_t char_start, cue_start, n_labels
@@ -50,6 +54,7 @@ cdef class RowScorer:
         """``words``/``chars``: fitted ``TfidfBlock``s (chars may be None); ``linear``: the
         classifier's ``LinearForm``; ``char_wb_grams``: the character n-gram function."""
         self.word_vocab = words.vocabulary
+        self.bigrams = _bigrams(words.vocabulary)
         self.max_n = words.max_n
         self.word_sublinear = words.sublinear
         self.word_floor = words.norm_floor
@@ -112,16 +117,18 @@ cdef class RowScorer:
         evidence), gets the index of each occurrence's first word."""
         cdef array.array found = array.clone(_INT_ARRAY, 0, False)
         cdef Py_ssize_t n = len(words), i, m, at
-        cdef dict vocab = self.word_vocab
+        cdef dict vocab = self.word_vocab, bigrams = self.bigrams
         for m in range(1, self.max_n + 1):
             for i in range(n - m + 1):
                 if m == 1:
-                    gram = words[i]
-                elif m == 2:
-                    gram = words[i] + " " + words[i + 1]
+                    column = vocab.get(words[i])
+                elif m == 2 and bigrams is not None:
+                    seconds = bigrams.get(words[i])
+                    if seconds is None:
+                        continue
+                    column = (<dict>seconds).get(words[i + 1])
                 else:
-                    gram = " ".join(words[i : i + m])
-                column = vocab.get(gram)
+                    column = vocab.get(" ".join(words[i : i + m]))
                 if column is not None:
                     at = len(found)
                     array.resize_smart(found, at + 1)
@@ -270,6 +277,23 @@ cdef class RowScorer:
                         * (-self.slopes[j])
                     )
         return 0
+
+
+def _bigrams(vocabulary: dict) -> dict | None:
+    """The vocabulary's two-word n-grams as {first: {second: column}}; None when a gram has
+    more than one space (a word holding a space: "a b c" could then be either split)."""
+    nested = {}
+    for gram, column in vocabulary.items():
+        first, space, second = gram.partition(" ")
+        if not space:
+            continue
+        if " " in second:
+            return None
+        seconds = nested.get(first)
+        if seconds is None:
+            seconds = nested[first] = {}
+        seconds[second] = column
+    return nested
 
 
 cdef Py_ssize_t _weigh(

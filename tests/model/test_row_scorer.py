@@ -185,3 +185,26 @@ def test_threads_sharing_one_scorer_get_their_own_rows(pair):
         results = list(pool.map(score, range(4)))
     for k, result in enumerate(results):
         assert np.array_equal(result, expected[k::4])
+
+
+@pytest.mark.parametrize("max_ngram", [1, 2, 3])
+def test_word_ngrams_are_counted_as_scikit_learn_counts_them(classifier, max_ngram):
+    """Bigrams are looked up by first word, then second, where the vocabulary allows it;
+    unigram-only and trigram vocabularies (the other lookups) give scikit-learn's rows too."""
+    if classifier.scoring_engine != "compiled":
+        pytest.skip("compiled scoring is not built (pure-Python engine)")
+    from model._classifier import LinearForm
+    from model._fast._inputs import NoteInputs
+    from model._fast._row_scorer import RowScorer
+    from model._features import TfidfBlock, char_wb_grams, word_vectoriser
+
+    rng = random.Random(max_ngram)
+    documents = [" ".join(rng.choices(WORDS, k=rng.randint(0, 14))) for _ in range(60)]
+    vectoriser = word_vectoriser(min_df=1, max_ngram=max_ngram).fit(documents)
+    block = TfidfBlock.from_vectoriser(vectoriser)
+    weights = np.random.default_rng(max_ngram).normal(size=(block.width, len(LABELS)))
+    linear = LinearForm(weights, np.zeros(len(LABELS)), -np.ones(len(LABELS)), np.zeros(3))
+    scorer = RowScorer(block, None, block.width, 1.0, linear, char_wb_grams)
+    probabilities = scorer.probabilities([NoteInputs(d.split(), "", []) for d in documents])
+    expected = 1.0 / (1.0 + np.exp(-(vectoriser.transform(documents) @ weights)))
+    assert np.abs(probabilities - expected).max() < 1e-6  # float32 rows, as in training
