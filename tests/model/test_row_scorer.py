@@ -193,9 +193,10 @@ def test_word_ngrams_are_counted_as_scikit_learn_counts_them(classifier, max_ngr
     unigram-only and trigram vocabularies (the other lookups) give scikit-learn's rows too."""
     if classifier.scoring_engine != "compiled":
         pytest.skip("compiled scoring is not built (pure-Python engine)")
-    from model._classifier import LinearForm
     from model._fast._inputs import NoteInputs
     from model._fast._row_scorer import RowScorer
+
+    from model._classifier import LinearForm
     from model._features import TfidfBlock, char_wb_grams, word_vectoriser
 
     rng = random.Random(max_ngram)
