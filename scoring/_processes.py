@@ -24,7 +24,14 @@ from pathlib import Path
 from model import Classifier, freeze_loaded, load
 from notefiles import ColumnMapping
 
-from ._score import CHUNK, ScoreWriter, iter_chunks, score_rows, validate_unlabelled
+from ._score import (
+    CHUNK,
+    ScoreWriter,
+    iter_chunks,
+    json_lines,
+    score_rows,
+    validate_unlabelled,
+)
 
 _CLASSIFIER: Classifier | None = None  # this process's model: inherited, or loaded once
 
@@ -48,10 +55,16 @@ def _start_worker(model_path: str, version: str) -> None:
         raise RuntimeError(f"{model_path} is now version {_CLASSIFIER.version}, not {version}")
 
 
-def _score_chunk(ids: list[str], texts: list[str], with_evidence: bool) -> list[dict]:
+def _score_chunk(
+    ids: list[str], texts: list[str], with_evidence: bool, as_json_lines: bool
+) -> list[dict] | tuple[int, bytes]:
+    """A chunk's rows; for a JSONL output, their count and lines. Encoding them here, on
+    the worker's core, costs less than sending rows back for the command to unpickle and
+    encode on a core the workers need."""
     if _CLASSIFIER is None:
         raise RuntimeError("a scoring worker started without a model")
-    return score_rows(_CLASSIFIER, ids, texts, with_evidence)
+    rows = score_rows(_CLASSIFIER, ids, texts, with_evidence)
+    return (len(rows), json_lines(rows)) if as_json_lines else rows
 
 
 def score_file_processes(
@@ -90,7 +103,9 @@ def score_file_processes(
     try:
         pending: deque[Future] = deque()
         for ids, texts in iter_chunks(source, mapping, chunk):
-            pending.append(pool.submit(_score_chunk, ids, texts, with_evidence))
+            pending.append(
+                pool.submit(_score_chunk, ids, texts, with_evidence, writer.format == "jsonl")
+            )
             if len(pending) >= 2 * workers:
                 total += _write_next(pending, writer, on_chunk)
         while pending:
@@ -116,6 +131,11 @@ def _write_next(
             "a scoring worker process ended without answering (killed, out of memory, or it "
             "could not load the model); nothing was written"
         ) from None
-    writer.write(rows)
-    on_chunk(len(rows))
-    return len(rows)
+    if isinstance(rows, tuple):
+        count, lines = rows
+        writer.write_json_lines(lines)
+    else:
+        writer.write(rows)
+        count = len(rows)
+    on_chunk(count)
+    return count

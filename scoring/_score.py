@@ -130,7 +130,7 @@ class ScoreWriter:
 
     def write(self, rows: list[dict]) -> None:
         if self.format == "jsonl":
-            self.handle.write(b"".join(map(_json_line, rows)))
+            self.handle.write(json_lines(rows))
         elif self.format == "csv":
             self.csv.writerows(rows)
         else:
@@ -141,6 +141,12 @@ class ScoreWriter:
             if self._parquet is None:
                 self._parquet = pq.ParquetWriter(self.tmp, schema)
             self._parquet.write_table(pa.Table.from_pylist(rows, schema=schema))
+
+    def write_json_lines(self, lines: bytes) -> None:
+        """Rows a worker encoded with ``json_lines`` (JSONL output only)."""
+        if self.format != "jsonl":
+            raise ValueError(f"JSON lines written to a {self.format} output")
+        self.handle.write(lines)
 
     def close(self) -> None:
         if self.handle is not None:
@@ -155,6 +161,11 @@ class ScoreWriter:
         if self._parquet is not None:
             self._parquet.close()
         self.tmp.unlink(missing_ok=True)
+
+
+def json_lines(rows: list[dict]) -> bytes:
+    """Rows as JSONL output lines (``ScoreWriter`` writes them, or a worker encodes them)."""
+    return b"".join(map(_json_line, rows))
 
 
 def _json_line(row: dict) -> bytes:
