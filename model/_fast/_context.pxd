@@ -5,6 +5,8 @@
 # A closure (a generator expression) cannot sit inside a function declared here.
 cimport cython
 
+from model._fast._persons cimport PersonFinder
+
 
 cdef class PhraseTable:
     cdef public dict _table
@@ -14,7 +16,8 @@ cdef class PhraseTable:
 
 
 cdef class NoteAnalyser:
-    cdef public object lexicon, nlp, persons, version
+    cdef public object lexicon, nlp, version
+    cdef public PersonFinder persons
     cdef public list cue_types, cue_patterns
     cdef public dict _cue_label, cue_overrides, _not_words, termsets
     cdef public dict _term_cache, _run_cache, _special_joins
