@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from itertools import compress
 
 from ._context import NoteAnalysis
 
@@ -43,14 +42,17 @@ def _feature_words(analysis: NoteAnalysis) -> FeatureWords:
             marks.setdefault(i, _PREFIX[cue.context])
     for i in analysis.historical_terms:
         marks.setdefault(i, "hist_")
-    terms = analysis.terms.words
-    flags = list(map(_FEATURE_WORD.get, terms))
-    if None in flags:
-        flags = [_is_feature_word(w) if f is None else f for w, f in zip(terms, flags, strict=True)]
-    index = list(compress(range(len(terms)), flags))
-    words = list(compress(terms, flags))
-    if marks:
-        words = [marks.get(i, "") + word for i, word in zip(index, words, strict=True)]
+    # One pass (typed where compiled: model/_fast/_inputs.pxd), keeping each feature word.
+    known = _FEATURE_WORD
+    words: list[str] = []
+    index: list[int] = []
+    for i, word in enumerate(analysis.terms.words):
+        keep = known.get(word)
+        if keep is None:
+            keep = _is_feature_word(word)
+        if keep:
+            index.append(i)
+            words.append(marks[i] + word if marks and i in marks else word)
     return FeatureWords(words, index)
 
 
