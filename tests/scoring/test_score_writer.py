@@ -1,14 +1,16 @@
 """Output lines are compact UTF-8 JSON that reads back as exactly the rows scored, whatever
-the ids hold (a row pydantic-core cannot encode is written by ``json``)."""
+the ids hold (a row pydantic-core cannot encode is written by ``json``); probabilities are
+rounded exactly as ``round`` rounds them."""
 
 from __future__ import annotations
 
 import json
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scoring._score import ScoreWriter, output_columns
+from scoring._score import ScoreWriter, output_columns, rounded
 
 
 def rows_of(ids: list[str], probabilities: list[float]) -> list[dict]:
@@ -50,3 +52,19 @@ def test_an_id_with_a_lone_surrogate_is_written_by_json(tmp_path):
     assert b"\\ud800" in first  # escaped, as json writes it
     assert "é".encode() in second  # UTF-8, not escaped
     assert [json.loads(first), json.loads(second)] == rows
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    values=st.lists(
+        st.floats(min_value=0, max_value=1)
+        | st.floats()
+        | st.integers(0, 10**7).map(lambda k: (k + 0.5) / 1e6),  # halves: round's own ties
+        min_size=1,
+        max_size=12,
+    )
+)
+def test_probabilities_are_rounded_exactly_as_round_does(values):
+    got = rounded(np.array(values).reshape(-1, 1))
+    want = [[round(v, 6)] for v in values]
+    assert repr(got) == repr(want)  # NaN and -0.0 too
