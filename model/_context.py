@@ -232,7 +232,9 @@ class NoteAnalyser:
             if start > end:
                 before = self._space_run(tokens, end, start - end, before)
             end = at - 1
-            pairs = joins.get((before[-1], run[0])) if before else None
+            # By the last character, then the first: no pair to build for each run.
+            after = joins.get(before[-1]) if before else None
+            pairs = after.get(run[0]) if after else None
             if pairs and _may_join(before, run, pairs):
                 # A special case could match across this space ("):" in ") :)"), and
                 # spaCy's overlap filter then reads the note as a whole: so do we.
@@ -416,13 +418,13 @@ class NoteAnalyser:
         return marked
 
 
-Joins = dict[tuple[str, str], list[tuple[str, str]]]
+Joins = dict[str, dict[str, list[tuple[str, str]]]]
 
 
 def _special_joins(tokenizer: Tokenizer) -> Joins:
-    """Adjacent tokens (a, b) of the tokenizer's special-case patterns, by a's last and b's
-    first character: where a run ending in a meets a run starting with b across one space,
-    a pattern might span the space."""
+    """Adjacent tokens (a, b) of the tokenizer's special-case patterns, by a's last
+    character and then b's first: where a run ending in a meets a run starting with b across
+    one space, a pattern might span the space."""
     bare = Tokenizer(
         tokenizer.vocab,
         rules={},
@@ -433,12 +435,15 @@ def _special_joins(tokenizer: Tokenizer) -> Joins:
         url_match=tokenizer.url_match,
         faster_heuristics=tokenizer.faster_heuristics,
     )
-    joins: dict[tuple[str, str], set[tuple[str, str]]] = {}
+    joins: dict[str, dict[str, set[tuple[str, str]]]] = {}
     for key in tokenizer.rules:
         pieces = [t.text for t in bare(key)]
         for before, after in zip(pieces, pieces[1:], strict=False):
-            joins.setdefault((before[-1], after[0]), set()).add((before, after))
-    return {chars: sorted(pairs) for chars, pairs in joins.items()}
+            joins.setdefault(before[-1], {}).setdefault(after[0], set()).add((before, after))
+    return {
+        last: {first: sorted(pairs) for first, pairs in by_first.items()}
+        for last, by_first in joins.items()
+    }
 
 
 # History triggers that date an event ("two years ago", "in 2019", "as a teenager"), as
