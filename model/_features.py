@@ -13,13 +13,13 @@ from collections import Counter
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
-import scipy.sparse as sp
 
 from ._context import CONTEXTS, NoteAnalysis
 from ._inputs import NoteInputs, note_inputs
 from ._layout import BlockKind, FeatureLayout
 
 if TYPE_CHECKING:  # scikit-learn is needed to fit, never to score
+    import scipy.sparse as sp
     from sklearn.feature_extraction.text import TfidfVectorizer
 
 # Bump whenever text processing or feature code changes what a note turns into: an artefact
@@ -55,6 +55,15 @@ def char_vectoriser(min_df: int = 3, max_features: int = 60_000) -> TfidfVectori
     )
 
 
+def _sparse():
+    """``scipy.sparse``, imported on first use: training and the numpy reference build sparse
+    matrices, scoring (the typed row scorer) never does, and the import cost about 70 ms of
+    every start of ``rightcall serve`` and ``rightcall score``."""
+    import scipy.sparse
+
+    return scipy.sparse
+
+
 class SparseRows(NamedTuple):
     """CSR arrays without a scipy matrix around them (building one costs more than the
     arithmetic for a single note)."""
@@ -73,7 +82,7 @@ class SparseRows(NamedTuple):
         return out
 
     def tocsr(self) -> sp.csr_matrix:
-        return sp.csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
+        return _sparse().csr_matrix((self.data, self.indices, self.indptr), shape=self.shape)
 
 
 class FeaturePart(NamedTuple):
@@ -134,7 +143,9 @@ class TfidfBlock:
         """tf-idf rows from count rows without duplicate entries (index order is free)."""
         data = self.weighted_data(counts)
         # float32, as the training matrix holds them
-        return sp.csr_matrix((data.astype(np.float32), counts.indices, counts.indptr), counts.shape)
+        return _sparse().csr_matrix(
+            (data.astype(np.float32), counts.indices, counts.indptr), counts.shape
+        )
 
     def weighted_data(self, counts: sp.csr_matrix) -> np.ndarray:
         """``weigh``'s values in float64, in ``counts``' storage order."""
@@ -207,7 +218,7 @@ class TfidfBlock:
         lengths = np.fromiter((len(g[0]) for g in grams), np.int64, len(grams))
         indptr = np.concatenate(([0], np.cumsum(lengths)))
         empty = np.zeros(0)
-        word_grams = sp.csr_matrix(
+        word_grams = _sparse().csr_matrix(
             (
                 np.concatenate([g[1] for g in grams]) if grams else empty,
                 np.concatenate([g[0] for g in grams]) if grams else empty.astype(np.int32),
@@ -260,7 +271,7 @@ WORD_CACHE_SIZE = 50_000
 
 def _counts(rows: list[int], columns: list[int], shape: tuple[int, int]) -> sp.csr_matrix:
     """Sparse counts from (row, column) occurrences; duplicates are summed."""
-    return sp.csr_matrix(
+    return _sparse().csr_matrix(
         (
             np.ones(len(columns)),
             (np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)),
@@ -391,7 +402,7 @@ class FeatureSpace:
         parts = self.transform_parts(inputs)
         if len(parts) == 1:
             return parts[0].block.tocsr()
-        matrix = sp.hstack([part.block for part in parts], format="csr", dtype=np.float32)
+        matrix = _sparse().hstack([part.block for part in parts], format="csr", dtype=np.float32)
         matrix.indices = matrix.indices.astype(np.int32, copy=False)
         matrix.indptr = matrix.indptr.astype(np.int32, copy=False)
         return matrix
@@ -415,7 +426,7 @@ class FeatureSpace:
         cues = layout[BlockKind.CUES]
         rows = [r for r, i in enumerate(inputs) for _ in i.cues]
         columns = [c for i in inputs for c in i.cues]
-        cue_block = sp.csr_matrix(
+        cue_block = _sparse().csr_matrix(
             (np.full(len(columns), self.cue_weight, dtype=np.float32), (rows, columns)),
             shape=(len(inputs), cues.width),
         )

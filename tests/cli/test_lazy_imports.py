@@ -69,3 +69,20 @@ def test_every_command_is_listed_and_one_command_runs_alone():
     )
     assert serve_help.returncode == 0
     assert "Usage: rightcall serve" in serve_help.stdout
+
+
+def test_scoring_and_classifying_import_no_scipy_or_scikit_learn(model_path):
+    """The typed row scorer builds no sparse matrix: scipy (about 70 ms of every start) and
+    scikit-learn stay unimported by a loaded model scoring and classifying notes."""
+    from model import _engine
+
+    if _engine.compiled_problem() is not None:
+        pytest.skip("the pure-Python engine scores with scipy rows")
+    loaded = imported_after(
+        "import scoring\n"
+        "from model import load\n"
+        f"classifier = load({str(model_path)!r})\n"
+        "classifier.probabilities(['he has a knife', 'RP: police', 'he has a knife. ' * 30])\n"
+        "classifier.classify('caller says her son is threatening to jump')"
+    )
+    assert not loaded & {"scipy", "sklearn"}, loaded & {"scipy", "sklearn"}
