@@ -302,16 +302,20 @@ class NoteAnalyser:
         cues = self.settle(
             normalised,
             [
-                CueMatch(
-                    name,
-                    label[name],
-                    start,
-                    end,
-                    starts[start],
-                    ends[end - 1],
-                    bool(marked & NEGATED),
-                    bool(marked & HISTORICAL),
-                    bool(marked & HYPOTHETICAL),
+                # The named tuple made directly: its generated ``__new__`` is a Python frame.
+                tuple.__new__(
+                    CueMatch,
+                    (
+                        name,
+                        label[name],
+                        start,
+                        end,
+                        starts[start],
+                        ends[end - 1],
+                        bool(marked & NEGATED),
+                        bool(marked & HISTORICAL),
+                        bool(marked & HYPOTHETICAL),
+                    ),
                 )
                 for (start, end, name), marked in zip(found, flags, strict=True)
             ],

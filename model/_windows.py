@@ -91,17 +91,21 @@ def window_analysis(analysis: NoteAnalysis, first: int, last: int) -> NoteAnalys
         [(s - start, e - start, w) for s, e, w in terms.corrections if s >= start and e <= end],
     )
     cues = [
-        # Built directly (as the analyser's own class): ``_replace`` costs three times as much.
-        type(cue)(
-            cue.cue,
-            cue.label,
-            cue.term_start - first,
-            cue.term_end - first,
-            cue.start - start,
-            cue.end - start,
-            cue.negated,
-            cue.historical,
-            cue.hypothetical,
+        # Made directly as the analyser's own class (``_replace`` cost three times as much,
+        # and the named tuple's generated ``__new__`` is a Python frame).
+        tuple.__new__(
+            type(cue),
+            (
+                cue.cue,
+                cue.label,
+                cue.term_start - first,
+                cue.term_end - first,
+                cue.start - start,
+                cue.end - start,
+                cue.negated,
+                cue.historical,
+                cue.hypothetical,
+            ),
         )
         for cue in analysis.cues
         if cue.term_start >= first and cue.term_end <= last
