@@ -74,9 +74,9 @@ def test_every_command_is_listed_and_one_command_runs_alone():
 def test_scoring_and_classifying_import_no_scipy_or_scikit_learn(model_path):
     """The typed row scorer builds no sparse matrix: scipy (about 70 ms of every start) and
     scikit-learn stay unimported by a loaded model scoring and classifying notes."""
-    from model import _engine
+    from model import compiled_problem
 
-    if _engine.compiled_problem() is not None:
+    if compiled_problem() is not None:
         pytest.skip("the pure-Python engine scores with scipy rows")
     loaded = imported_after(
         "import scoring\n"
