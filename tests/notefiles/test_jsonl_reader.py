@@ -6,35 +6,20 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from unittest.mock import patch
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from notefiles import Problem, iter_rows
+from notefiles import _files as files
 from notefiles._files import _fast_object
 
 
 def reference_rows(path: Path) -> list:
-    """Each line as ``json`` reads it, with the problems the reader reports."""
-    out = []
-    for n, raw in enumerate(path.read_bytes().splitlines(keepends=True), 1):
-        try:
-            line = raw.decode("utf-8")
-        except UnicodeDecodeError as error:
-            out.append((n, ("problem", f"not valid UTF-8 (byte {error.start})")))
-            continue
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as error:
-            out.append((n, ("problem", f"invalid JSON ({error.msg}, column {error.colno})")))
-            continue
-        if not isinstance(row, dict):
-            out.append((n, ("problem", "expected a JSON object")))
-            continue
-        out.append((n, ("row", row)))
-    return out
+    """The file as the reader reads it with ``json`` alone (its fast path switched off)."""
+    with patch.object(files, "_fast_object", lambda raw: None):
+        return read(path)
 
 
 def read(path: Path) -> list:
