@@ -52,12 +52,7 @@ class BuildCompiled(build_ext):
             for name, source in _sources().items()
         }
         # A module's types are part of what was compiled: a changed .pxd makes the build stale.
-        record.update(
-            {
-                f"_fast/{pxd.name}": hashlib.sha256(pxd.read_bytes()).hexdigest()
-                for pxd in sorted(TYPES_DIR.glob("*.pxd"))
-            }
-        )
+        record.update(_types_record())
         # Beside the compiled modules, wherever they went: in place (editable install) or the
         # build tree (wheel), never both.
         target = built[0].parent / RECORD_FILE
@@ -69,18 +64,21 @@ def _sources() -> dict[str, str]:
     return {**{name: f"{name}.py" for name in COMPILED}, **{name: f"{name}.pyx" for name in TYPED}}
 
 
-def _types_changed(name: str) -> bool:
-    """Whether module ``name``'s .pxd was added, changed or removed since the recorded build.
+def _types_record() -> dict[str, str]:
+    """The hash of each module's .pxd, as the build record holds it ("_fast/NAME.pxd")."""
+    return {
+        f"_fast/{pxd.name}": hashlib.sha256(pxd.read_bytes()).hexdigest()
+        for pxd in sorted(TYPES_DIR.glob("*.pxd"))
+    }
 
-    Cython rebuilds a module when its source changes, but it does not track a .pxd kept in
-    another directory: without this a changed .pxd would leave the old C types compiled."""
-    types = TYPES_DIR / f"{name}.pxd"
+
+def _recorded_types() -> dict[str, str] | None:
+    """The .pxd hashes of the last recorded build in place, or None without a usable record."""
     try:
         built = json.loads((TYPES_DIR / RECORD_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return True  # no usable record: build everything afresh
-    now = hashlib.sha256(types.read_bytes()).hexdigest() if types.exists() else None
-    return built.get(f"_fast/{types.name}") != now
+        return None
+    return {name: digest for name, digest in built.items() if name.endswith(".pxd")}
 
 
 def _extensions() -> list[Extension]:
@@ -89,11 +87,15 @@ def _extensions() -> list[Extension]:
     except ImportError:  # build requirements not installed: pure Python only
         print("[rightcall] Cython not available: the pure-Python path will run")
         return []
+    # Cython rebuilds a module when its source changes but does not see a .pxd kept in another
+    # directory: a module whose .pxd was added, changed or removed since the recorded build
+    # (or every module, without a record) is rebuilt here.
+    now, built = _types_record(), _recorded_types()
     compiled = []
     for name, source in _sources().items():
         directives = {"language_level": 3, "binding": True}
-        types = TYPES_DIR / f"{name}.pxd"
-        if types.exists():
+        types = f"_fast/{name}.pxd"
+        if types in now:
             # Typed by its .pxd; the annotations are the reference's (``i: int`` is not C).
             directives["annotation_typing"] = False
         compiled += cythonize(
@@ -101,7 +103,7 @@ def _extensions() -> list[Extension]:
             compiler_directives=directives,
             quiet=True,
             include_path=[str(ROOT)],  # where model/_fast/NAME.pxd is found
-            force=_types_changed(name),
+            force=built is None or built.get(types) != now.get(types),
         )
     for extension in compiled:
         extension.optional = True  # set after cythonize, which does not carry it over

@@ -50,6 +50,9 @@ def compiled_problem(record: Path | None = None, package: Path = PACKAGE_DIR) ->
     for name in ("_row_scorer", "_evidence_typed", "_inputs", "_evidence", "_windows"):
         if name not in built:
             return f"it was built before {name} was compiled (run ./dev setup to rebuild it)"
+    for types in sorted((package / "_fast").glob("*.pxd")):
+        if f"_fast/{types.name}" not in built:
+            return f"it was built before {types.name} (run ./dev setup to rebuild it)"
     try:
         from ._fast import (  # noqa: F401
             _context,

@@ -34,9 +34,10 @@ cdef class RowScorer:
     """Scores ``NoteInputs`` with one model's vocabularies, idf, weights and calibration."""
 
     cdef dict word_vocab, char_vocab, grams
-    # Bigram columns by first word, then second: {w1: {w2: column}}. Looking up the note's
-    # own word objects (their hashes already known) costs about half of building "w1 w2"
-    # and hashing it; None where a vocabulary word holds a space (never, as terms are split).
+    # Bigram columns by first word, then second: {w1: {w2: column}}, built at load (about
+    # 20 ms). Looking up the note's own word objects (their hashes already known) costs
+    # about half of building "w1 w2" and hashing it; None where a gram holds two spaces (a
+    # three-word vocabulary), and bigrams are then joined and looked up whole.
     cdef dict bigrams
     cdef object char_wb_grams
     cdef int max_n, low, high

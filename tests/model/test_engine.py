@@ -81,7 +81,7 @@ def test_the_python_engine_scores_with_numpy_and_python_evidence(fresh_choice, m
 
 def test_a_build_older_than_a_modules_types_is_not_used(tmp_path):
     """A module's C types (``model/_fast/NAME.pxd``) are part of its build: each is recorded,
-    and one changed since makes the build stale."""
+    and one changed or added since makes the build stale."""
     current = json.loads((_engine.PACKAGE_DIR / "_fast" / "sources.json").read_text("utf-8"))
     if "_row_scorer" not in current:
         pytest.skip("the compiled pipeline is not built here")
@@ -91,3 +91,6 @@ def test_a_build_older_than_a_modules_types_is_not_used(tmp_path):
     record = tmp_path / "sources.json"
     record.write_text(json.dumps({**current, f"_fast/{types[0].name}": "0" * 64}), "utf-8")
     assert f"older {types[0].name}" in _engine.compiled_problem(record)
+    del current[f"_fast/{types[0].name}"]  # a .pxd added since the build
+    record.write_text(json.dumps(current), "utf-8")
+    assert f"built before {types[0].name}" in _engine.compiled_problem(record)
