@@ -32,7 +32,7 @@ from ._text import LEXICON_DIR
 
 FORMAT_VERSION = 1
 # Libraries whose version must match exactly: pickles and features depend on them.
-PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "spacy", "snowballstemmer")
+PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "spacy", "snowballstemmer", "PyStemmer")
 
 log = logging.getLogger("rightcall.model")
 
@@ -49,10 +49,13 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def library_versions() -> dict[str, str]:
+def library_versions() -> dict[str, str | None]:
     versions = {"python": platform.python_version()}
     for name in PINNED_LIBRARIES:
-        versions[name] = metadata.version(name)
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:  # PyStemmer is optional: recorded as None
+            versions[name] = None
     return versions
 
 

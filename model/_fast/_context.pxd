@@ -16,7 +16,7 @@ cdef class PhraseTable:
 
 
 cdef class NoteAnalyser:
-    cdef public object lexicon, nlp, version
+    cdef public object lexicon, tokenizer, version
     cdef public PersonFinder persons
     cdef public list cue_types, cue_patterns
     cdef public dict _cue_label, cue_overrides, _not_words, termsets

@@ -25,16 +25,24 @@ def test_freeze_loaded_moves_live_objects_out_of_the_collectors_reach():
 
 
 def test_a_model_dropped_after_a_reload_is_collected_at_the_next_freeze():
+    gc.unfreeze()  # as in a process that has frozen nothing yet
+    gc.collect()
+    left = _Node()
+    left.itself = left  # garbage a load left behind, unreachable already
+    left_gone = weakref.ref(left)
+    del left
     old = _Node()
     old.itself = old  # a cycle, as a model has: only the collector can free it
     gone = weakref.ref(old)
     try:
-        freeze_loaded()  # the first load
+        freeze_loaded()  # the first load: frozen with its garbage, no full pass
         del old
         gc.collect()
         assert gone() is not None  # frozen: out of the collector's reach
+        assert left_gone() is not None
         freeze_loaded()  # the next load thaws and collects first
         assert gone() is None
+        assert left_gone() is None
     finally:
         gc.unfreeze()
 

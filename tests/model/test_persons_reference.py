@@ -19,6 +19,7 @@ from __future__ import annotations
 import json
 
 import pytest
+import spacy
 from spacy.matcher import Matcher, PhraseMatcher
 
 from evaluation import identity_grid
@@ -38,7 +39,7 @@ class Reference:
 
     def __init__(self, analyser: NoteAnalyser) -> None:
         raw = json.loads((LEXICON_DIR / "persons.json").read_text(encoding="utf-8"))
-        self.nlp = analyser.nlp
+        self.nlp = spacy.blank("en")  # the analyser's own vocabulary computes no LOWER
         self.tokens = analyser._tokens_of
         single = sorted(
             {m for words in raw["modifiers"].values() for m in words if len(self.tokens(m)) == 1}
@@ -95,7 +96,7 @@ class Reference:
 
 def neutralised(analyser: NoteAnalyser, text: str) -> list[tuple[int, int]]:
     """Character spans the person step maps to a neutral term."""
-    tokens = [(t.text, t.idx) for t in analyser.nlp.tokenizer(normalise(text))]
+    tokens = [(t.text, t.idx) for t in analyser.tokenizer(normalise(text))]
     return [
         (tokens[first][1], tokens[last - 1][1] + len(tokens[last - 1][0]))
         for first, last, _ in analyser.persons.find(text, tokens)
