@@ -88,6 +88,30 @@ def test_same_tokens_as_spacy_on_special_cases_and_spaces(analyser, text):
     assert analyser.tokens(normalised) == spacy_tokens(analyser, normalised)
 
 
+# Special cases made only of letters ("cannot", "gonna", "Dont"): the one kind of letter run
+# spaCy splits.
+LETTER_CASES = sorted(k for k in SPACY.tokenizer.rules if k.isascii() and k.isalpha())
+
+
+@settings(
+    max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(
+        st.from_regex(r"\A[A-Za-z]{1,14}\Z") | st.sampled_from(LETTER_CASES), max_size=8
+    ).map(" ".join)
+)
+def test_same_tokens_as_spacy_on_runs_of_letters(analyser, text):
+    assert analyser.tokens(text) == spacy_tokens(analyser, text)
+
+
+def test_letter_only_special_cases_are_split_as_spacy_splits_them(analyser):
+    assert len(LETTER_CASES) > 50
+    for run in LETTER_CASES:
+        assert analyser.tokens(run) == spacy_tokens(analyser, run)
+    assert sum(len(spacy_tokens(analyser, run)) > 1 for run in LETTER_CASES) > 50
+
+
 def test_same_tokens_as_spacy_on_every_corpus_and_public_note(analyser):
     files = [*sorted(CORPUS.glob("*.jsonl")), PUBLIC_EVAL]
     checked = 0
