@@ -8,15 +8,7 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
 
-from model import freeze_loaded
-from notefiles import DataError
-from scoring import (
-    WorkerDied,
-    default_workers,
-    score_file,
-    score_file_processes,
-    validate_unlabelled,
-)
+from notefiles import DataError, validated_meanwhile
 
 from ._common import (
     DEFAULT_MODELS,
@@ -66,13 +58,19 @@ def score_command(
     if engine == "dask":
         require_extra("dask", "--engine dask")
     mapping = mapping_from(text_col, id_col, None)
-    classifier = load_model(model)
-    freeze_loaded()  # after the model and before any worker is forked
-    try:
-        total = validate_unlabelled(source, mapping)
-    except DataError as error:
-        report_problems(error.problems, 50)
-        fail(f"{len(error.problems)} problem(s) in {source}; nothing written")
+    # The file is checked in a forked process while this one imports spaCy and NumPy and
+    # loads the model: both take about a second, and the check is on the other core.
+    with validated_meanwhile(source, mapping) as validation:
+        from model import freeze_loaded
+        from scoring import WorkerDied, default_workers, score_file, score_file_processes
+
+        classifier = load_model(model)
+        freeze_loaded()  # after the model and before any worker is forked
+        try:
+            total = validation.result()
+        except DataError as error:
+            report_problems(error.problems, 50)
+            fail(f"{len(error.problems)} problem(s) in {source}; nothing written")
     with progress_bar(
         f"score ({engine})",
         TextColumn(f"scoring ({engine})"),

@@ -11,6 +11,7 @@ from ._files import (
     load_notes,
     parse_label,
 )
+from ._unlabelled import validate_unlabelled, validated_meanwhile
 
 __all__ = [
     "ColumnMapping",
@@ -21,4 +22,6 @@ __all__ = [
     "iter_rows",
     "load_notes",
     "parse_label",
+    "validate_unlabelled",
+    "validated_meanwhile",
 ]

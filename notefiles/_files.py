@@ -80,6 +80,10 @@ class DataError(Exception):
         tail = f"\n... and {more} more problems" if more > 0 else ""
         super().__init__(f"{len(problems)} problem(s):\n{shown}{tail}")
 
+    def __reduce__(self):
+        # Rebuilt from its problems (not from its message) when it crosses processes.
+        return (DataError, (self.problems,))
+
 
 @dataclass
 class NoteSet:

@@ -16,7 +16,7 @@ import numpy as np
 from pydantic_core import to_json
 
 from model import LABELS, Classifier, collector_paused, route_for
-from notefiles import ColumnMapping, DataError, Problem, iter_rows
+from notefiles import ColumnMapping, DataError, Problem, iter_rows, validate_unlabelled
 
 OUTPUT_FORMATS = {".jsonl": "jsonl", ".csv": "csv", ".parquet": "parquet"}
 CHUNK = 2000
@@ -26,29 +26,6 @@ LABEL_COLUMNS = [(f"{label}_probability", f"{label}_flag") for label in LABELS]
 
 def output_columns() -> list[str]:
     return ["id", *(name for pair in LABEL_COLUMNS for name in pair), "route"]
-
-
-def validate_unlabelled(path: Path, mapping: ColumnMapping) -> int:
-    """Count rows in one streaming pass; raise DataError with every problem found.
-
-    Ids are passed through as given (duplicates are not an error when scoring), so memory
-    stays constant however long the file is.
-    """
-    problems: list[Problem] = []
-    count = 0
-    for n, row in iter_rows(path, [mapping.text, mapping.id]):
-        if isinstance(row, Problem):
-            problems.append(row)
-            continue
-        text = row.get(mapping.text)
-        if not isinstance(text, str) or not text.strip():
-            problems.append(Problem(str(path), n, f"missing or empty text ({mapping.text!r})"))
-        count += 1
-    if problems:
-        raise DataError(problems)
-    if count == 0:
-        raise DataError([Problem(str(path), None, "no rows")])
-    return count
 
 
 def iter_chunks(

@@ -97,9 +97,9 @@ LETTER_CASES = sorted(k for k in SPACY.tokenizer.rules if k.isascii() and k.isal
     max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    st.lists(
-        st.from_regex(r"\A[A-Za-z]{1,14}\Z") | st.sampled_from(LETTER_CASES), max_size=8
-    ).map(" ".join)
+    st.lists(st.from_regex(r"\A[A-Za-z]{1,14}\Z") | st.sampled_from(LETTER_CASES), max_size=8).map(
+        " ".join
+    )
 )
 def test_same_tokens_as_spacy_on_runs_of_letters(analyser, text):
     assert analyser.tokens(text) == spacy_tokens(analyser, text)

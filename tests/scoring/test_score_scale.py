@@ -242,14 +242,16 @@ def test_the_command_reads_the_file_once_to_check_it_and_once_to_score_it(
 ):
     from notefiles import iter_rows
 
-    passes = []
+    passes = tmp_path / "passes.txt"  # a file: the check runs in a forked process
 
     def counted(*args, **kwargs):
-        passes.append(args[0])
+        with passes.open("a", encoding="utf-8") as handle:
+            handle.write(f"{args[0]}\n")
         return iter_rows(*args, **kwargs)
 
+    monkeypatch.setattr("notefiles._unlabelled.iter_rows", counted)
     monkeypatch.setattr("scoring._score.iter_rows", counted)
     source = tmp_path / "notes.jsonl"
     write_input(notes.head(50), source)
     score_cli(source, tmp_path / "out.jsonl", model_path, "--engine", engine, "--workers", "2")
-    assert passes == [source, source]
+    assert passes.read_text(encoding="utf-8").splitlines() == [str(source)] * 2
