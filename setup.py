@@ -25,7 +25,16 @@ ROOT = Path(__file__).parent
 # The per-note term pipeline, in import order: spelling -> text -> persons -> context; then
 # the feature inputs of an analysed note, evidence, which maps scores back to its words, and
 # the sentence windows of long notes.
-COMPILED = ["_spelling", "_text", "_persons", "_context", "_inputs", "_evidence", "_windows"]
+COMPILED = [
+    "_english",
+    "_spelling",
+    "_text",
+    "_persons",
+    "_context",
+    "_inputs",
+    "_evidence",
+    "_windows",
+]
 # Typed code with no Python twin: feature rows and linear scores (the numpy path is its
 # reference) and evidence from them (``EvidenceMapper.evidence`` is its reference).
 TYPED = ["_row_scorer", "_evidence_typed"]

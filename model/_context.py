@@ -20,12 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import NamedTuple
 
-from spacy.lang.en import English
-from spacy.pipeline import Sentencizer
-from spacy.tokenizer import Tokenizer
-from spacy.util import compile_infix_regex, compile_prefix_regex, compile_suffix_regex
-from spacy.vocab import Vocab
-
+from ._english import SENTENCE_ENDS, RuleTokenizer
 from ._persons import PersonFinder
 from ._text import LEXICON_DIR, Expansion, Lexicon, Terms, normalise, to_terms
 
@@ -152,7 +147,7 @@ class NoteAnalyser:
         self.cue_overrides = {c.name: frozenset(c.overrides) for c in self.cue_types if c.overrides}
         self._not_words = {c.name: c.not_words for c in self.cue_types if c.not_words}
         context = json.loads((lexicon_dir / "context.json").read_text(encoding="utf-8"))
-        self.tokenizer = english_tokenizer()
+        self.tokenizer = RuleTokenizer()
         self.persons = PersonFinder(
             lexicon_dir, self._tokens_of, _lexicon_words(lexicon_dir, self._tokens_of)
         )
@@ -163,7 +158,7 @@ class NoteAnalyser:
         self._special_joins = _special_joins(self.tokenizer)
         self._special_cases = frozenset(self.tokenizer.rules)
         # Sentence ends: the punctuation set of spaCy's sentencizer.
-        self._sentence_ends = frozenset(Sentencizer.default_punct_chars)
+        self._sentence_ends = SENTENCE_ENDS
         self.cue_patterns = [
             (cue.name, tuple(words))
             for cue in self.cue_types
@@ -178,19 +173,19 @@ class NoteAnalyser:
             for name in CONTEXTS
         }
         self._triggers = PhraseTable(
-            (tuple(t.text.lower() for t in self.tokenizer(phrase)), (name, kind))
+            (tuple(t.lower() for t, _ in self.tokenizer.tokenize(phrase)), (name, kind))
             for name, termset in self.termsets.items()
             for kind, phrases in termset.items()
             for phrase in phrases
         )
 
     def _tokens_of(self, phrase: str) -> list[str]:
-        return [t.text for t in self.tokenizer(normalise(phrase))]
+        return [t for t, _ in self.tokenizer.tokenize(normalise(phrase))]
 
     def phrase_terms(self, phrase: str) -> list[str]:
         """A lexicon phrase processed exactly like note text."""
         normalised = normalise(phrase)
-        tokens = [(t.text, t.idx) for t in self.tokenizer(normalised)]
+        tokens = self.tokenizer.tokenize(normalised)
         # Person words go through the person step as in a note ("a baby" is "<child>").
         return to_terms(tokens, self.lexicon, persons=self.persons.find(phrase, tokens)).words
 
@@ -241,7 +236,7 @@ class NoteAnalyser:
             if pairs and _may_join(before, run, pairs):
                 # A special case could match across this space ("):" in ") :)"), and
                 # spaCy's overlap filter then reads the note as a whole: so do we.
-                return [(t.text, t.idx) for t in self.tokenizer(normalised)]
+                return self.tokenizer.tokenize(normalised)
             before = run
             # The cache read here, not through ``_pieces``: a method call per run cost as much.
             pieces = known_runs.get(run)
@@ -282,7 +277,7 @@ class NoteAnalyser:
             if run.isascii() and run.isalpha() and run not in self._special_cases:
                 pieces = [(run, 0)]
             else:
-                pieces = [(t.text, t.idx) for t in self.tokenizer(run)]
+                pieces = self.tokenizer.tokenize(run)
             self._run_cache[run] = pieces
         return pieces
 
@@ -437,40 +432,13 @@ class NoteAnalyser:
 Joins = dict[str, dict[str, list[tuple[str, str]]]]
 
 
-def english_tokenizer() -> Tokenizer:
-    """spaCy's English tokenizer, made as ``spacy.blank("en")`` makes it (spaCy's
-    ``tokenizer_factory``) without the rest of a pipeline: 0.05 against 0.12 s. Its vocabulary
-    computes no lexeme attributes (shape, like_num, ...), about a third of tokenizing a word
-    not met before: only token texts and places are read. Tested equal to spaCy's."""
-    defaults = English.Defaults
-    return Tokenizer(
-        Vocab(lex_attr_getters={}),
-        rules=defaults.tokenizer_exceptions,
-        prefix_search=compile_prefix_regex(defaults.prefixes).search,
-        suffix_search=compile_suffix_regex(defaults.suffixes).search,
-        infix_finditer=compile_infix_regex(defaults.infixes).finditer,
-        token_match=defaults.token_match,
-        url_match=defaults.url_match,
-    )
-
-
-def _special_joins(tokenizer: Tokenizer) -> Joins:
+def _special_joins(tokenizer: RuleTokenizer) -> Joins:
     """Adjacent tokens (a, b) of the tokenizer's special-case patterns, by a's last
     character and then b's first: where a run ending in a meets a run starting with b across
     one space, a pattern might span the space."""
-    bare = Tokenizer(
-        tokenizer.vocab,
-        rules={},
-        prefix_search=tokenizer.prefix_search,
-        suffix_search=tokenizer.suffix_search,
-        infix_finditer=tokenizer.infix_finditer,
-        token_match=tokenizer.token_match,
-        url_match=tokenizer.url_match,
-        faster_heuristics=tokenizer.faster_heuristics,
-    )
     joins: dict[str, dict[str, set[tuple[str, str]]]] = {}
     for key in tokenizer.rules:
-        pieces = [t.text for t in bare(key)]
+        pieces = tokenizer.without_special_cases(key)
         for before, after in zip(pieces, pieces[1:], strict=False):
             joins.setdefault(before[-1], {}).setdefault(after[0], set()).add((before, after))
     return {

@@ -47,7 +47,7 @@ def compiled_problem(record: Path | None = None, package: Path = PACKAGE_DIR) ->
                 source = package / f"{name}.py"
         if not source.exists() or hashlib.sha256(source.read_bytes()).hexdigest() != digest:
             return f"it was built from an older {source.name} (run ./dev setup to rebuild it)"
-    for name in ("_row_scorer", "_evidence_typed", "_inputs", "_evidence", "_windows"):
+    for name in ("_row_scorer", "_evidence_typed", "_inputs", "_evidence", "_windows", "_english"):
         if name not in built:
             return f"it was built before {name} was compiled (run ./dev setup to rebuild it)"
     for types in sorted((package / "_fast").glob("*.pxd")):

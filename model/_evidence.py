@@ -6,10 +6,10 @@ import re
 from operator import itemgetter
 
 import numpy as np
-from spacy.lang.en.stop_words import STOP_WORDS
 
 # Absolute imports: the compiled copy of this module (model/_fast) reads these from the package.
 from model._context import NoteAnalysis
+from model._english import STOP_WORDS
 from model._features import FeatureSpace
 from model._inputs import feature_words
 from model._layout import BlockKind

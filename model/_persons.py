@@ -28,8 +28,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from spacy.lang.en.stop_words import STOP_WORDS
-
+from ._english import STOP_WORDS
 from ._spelling import english_words
 
 PERSON, PEOPLE = "<person>", "<people>"

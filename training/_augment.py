@@ -59,7 +59,7 @@ def swap_persons(
 
     def other_persons(text: str, rng: random.Random) -> str | None:
         normalised = normalise(text)
-        tokens = [(t.text, t.idx) for t in analyser.tokenizer(normalised)]
+        tokens = analyser.tokenizer.tokenize(normalised)
         spans = [s for s in analyser.persons.find(text, tokens) if s[2] in (PERSON, PEOPLE)]
         if not spans:
             return None

@@ -96,7 +96,7 @@ class Reference:
 
 def neutralised(analyser: NoteAnalyser, text: str) -> list[tuple[int, int]]:
     """Character spans the person step maps to a neutral term."""
-    tokens = [(t.text, t.idx) for t in analyser.tokenizer(normalise(text))]
+    tokens = analyser.tokenizer.tokenize(normalise(text))
     return [
         (tokens[first][1], tokens[last - 1][1] + len(tokens[last - 1][0]))
         for first, last, _ in analyser.persons.find(text, tokens)
