@@ -21,6 +21,9 @@ from pathlib import Path
 ENGLISH_FILE = Path(str(importlib.resources.files("model"))) / "spacy_english.json"
 
 _ENGLISH = json.loads(ENGLISH_FILE.read_text(encoding="utf-8"))
+# Runs of whitespace and of other characters (``\s`` is ``str.isspace``, as spaCy splits).
+_RUNS = re.compile(r"\s+|\S+")
+SPAN_CACHE_SIZE = 50_000
 STOP_WORDS: frozenset[str] = frozenset(_ENGLISH["stop_words"])
 SENTENCE_ENDS: frozenset[str] = frozenset(_ENGLISH["sentence_ends"])
 
@@ -39,6 +42,7 @@ class RuleTokenizer:
         self._infix = _pattern(patterns["infix_finditer"])
         self._url = _pattern(patterns["url_match"])
         self._token = _pattern(patterns["token_match"])
+        self._spans: dict[bool, dict[str, tuple[str, ...]]] = {True: {}, False: {}}
         self.rules: dict[str, tuple[str, ...]] = {
             key: tuple(pieces) for key, pieces in english["special_cases"].items()
         }
@@ -90,28 +94,28 @@ class RuleTokenizer:
 
     def _affixed(self, text: str, special: bool) -> list[list]:
         """[text, followed by a space] of each token before special cases are looked for
-        among them (spaCy's ``_tokenize_affixes``): whitespace splits the text into spans, a
-        single space after a token is that token's, and each span is split on its own."""
+        among them (spaCy's ``_tokenize_affixes``): the text splits into runs of space and
+        of non-space characters, a single space after a token is that token's, and each
+        other run is split on its own (and remembered, as spaCy's tokenizer remembers it:
+        a note that must be read whole is mostly runs met before)."""
         tokens: list[list] = []
-        if not text:
-            return tokens
-        start = 0
-        in_space = text[0].isspace()
-        i = 0
-        for character in text:
-            if character.isspace() != in_space:
-                if start < i:
-                    self._span(text[start:i], tokens, special)
-                if character == " ":
-                    tokens[-1][1] = True
-                    start = i + 1
-                else:
-                    start = i
-                in_space = not in_space
-            i += 1
-        if start < i:
-            self._span(text[start:], tokens, special)
-            tokens[-1][1] = text[-1] == " " and not in_space
+        known = self._spans[special]
+        for match in _RUNS.finditer(text):
+            run = match.group()
+            if tokens and run[0] == " ":  # not at the start: there is no token to own it
+                tokens[-1][1] = True
+                run = run[1:]
+                if not run:
+                    continue
+            pieces = known.get(run)
+            if pieces is None:
+                found: list[list] = []
+                self._span(run, found, special)
+                pieces = tuple(piece for piece, _ in found)
+                if len(known) > SPAN_CACHE_SIZE:
+                    known.clear()
+                known[run] = pieces
+            tokens.extend([piece, False] for piece in pieces)
         return tokens
 
     def _span(self, span: str, tokens: list[list], special: bool) -> None:

@@ -113,3 +113,13 @@ def test_same_tokens_as_spacy_on_every_corpus_and_public_note(tokenizer):
                 assert tokenizer.tokenize(form) == spacy_tokens(form)
                 checked += 1
     assert checked > 40_000
+
+
+def test_remembered_spans_answer_as_new_ones(english, monkeypatch):
+    monkeypatch.setattr(english, "SPAN_CACHE_SIZE", 5)  # cleared again and again
+    tokenizer = english.RuleTokenizer()
+    texts = ["don't:) :)don't", "he said (dont) go", "a.m . 10a.m .", "U.K. 24/7 $5 :-)"]
+    first = [tokenizer.tokenize(text) for text in texts * 3]
+    assert first == [spacy_tokens(text) for text in texts * 3]
+    assert [tokenizer.tokenize(text) for text in reversed(texts * 3)] == first[::-1]
+    assert 0 < len(tokenizer._spans[True]) <= 6
