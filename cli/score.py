@@ -58,8 +58,8 @@ def score_command(
     if engine == "dask":
         require_extra("dask", "--engine dask")
     mapping = mapping_from(text_col, id_col, None)
-    # The file is checked in a forked process while this one imports spaCy and NumPy and
-    # loads the model: both take about a second, and the check is on the other core.
+    # The file is checked in a forked process while this one imports NumPy and the model's
+    # modules and loads the model, on the other core, which would otherwise be idle.
     with validated_meanwhile(source, mapping) as validation:
         from model import freeze_loaded
         from scoring import WorkerDied, default_workers, score_file, score_file_processes

@@ -64,7 +64,7 @@ def __getattr__(name: str) -> Any:
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'model' has no attribute {name!r}")
-    # A first use imports spaCy, NumPy and the model's modules: many objects at once, no
+    # A first use imports NumPy and the model's modules: many objects at once, no
     # garbage to speak of, so the cyclic collector waits (about 0.05 s of a cold start).
     with _collector_paused():
         if name == "NoteAnalyser":

@@ -54,7 +54,7 @@ def library_versions() -> dict[str, str | None]:
     for name in PINNED_LIBRARIES:
         try:
             versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:  # PyStemmer is optional: recorded as None
+        except metadata.PackageNotFoundError:  # no PyStemmer: snowballstemmer's Python stems
             versions[name] = None
     return versions
 
@@ -176,7 +176,7 @@ def load(path: str | Path, with_estimators: bool = False) -> Classifier:
     The cyclic collector is paused meanwhile: a model is a few hundred thousand objects
     made at once, and full collections walking them took a third of loading (2026-12-06:
     0.59-0.61 against 0.39-0.46 s). Garbage it leaves goes at the next collection
-    (``freeze_loaded`` starts with one).
+    (``freeze_loaded`` collects it when a reload replaces this model).
     """
     with collector_paused():
         return _load(Path(path), with_estimators)

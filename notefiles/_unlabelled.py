@@ -4,6 +4,7 @@ and line, and nothing written."""
 from __future__ import annotations
 
 import multiprocessing
+import signal
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -53,26 +54,33 @@ def validated_meanwhile(path: Path, mapping: ColumnMapping) -> Iterator[Validati
     """``validate_unlabelled`` in a forked process while this one goes on (``rightcall
     score`` imports and loads its model meanwhile). The check was 0.1 s per 100,000 notes
     on the command's path, with the other core idle. A check still running when the block
-    ends (the model failed to load, say) is stopped. Where fork is not available the check
-    runs here, before the block."""
-    if "fork" not in multiprocessing.get_all_start_methods():
+    ends (the model failed to load, say) is stopped. Where no process can be forked the
+    check runs here, before the block."""
+    checker = None
+    if "fork" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("fork")
+        receiving, sending = context.Pipe(duplex=False)
+        checker = context.Process(
+            target=_validate_into, args=(path, mapping, receiving, sending), daemon=True
+        )
         try:
-            outcome: tuple[bool, object] = (True, validate_unlabelled(path, mapping))
-        except DataError as error:
-            outcome = (False, error)
+            checker.start()
+        except OSError:  # no process to be had (limits, memory): check here instead
+            checker = None
+            receiving.close()
+        finally:
+            sending.close()
+    if checker is None:
+        outcome = _checked(path, mapping)
         yield Validation(lambda: outcome)
         return
-    context = multiprocessing.get_context("fork")
-    receiving, sending = context.Pipe(duplex=False)
-    checker = context.Process(target=_validate_into, args=(path, mapping, sending), daemon=True)
-    checker.start()
-    sending.close()
 
     def answer() -> tuple[bool, object]:
         try:
             return receiving.recv()
-        except EOFError:
-            raise RuntimeError(f"the check of {path} ended without answering") from None
+        except Exception:  # it died (killed, out of memory) or sent what cannot be read
+            problem = Problem(str(path), None, "the check of this file ended without answering")
+            return (False, DataError([problem]))
 
     try:
         yield Validation(answer)
@@ -82,10 +90,24 @@ def validated_meanwhile(path: Path, mapping: ColumnMapping) -> Iterator[Validati
         receiving.close()
 
 
-def _validate_into(path: Path, mapping: ColumnMapping, sending) -> None:
+def _checked(path: Path, mapping: ColumnMapping) -> tuple[bool, object]:
+    """(True, the count), or (False, what the check raised, for the caller to raise)."""
     try:
-        outcome: tuple[bool, object] = (True, validate_unlabelled(path, mapping))
-    except Exception as error:  # the caller raises it: DataError, or an unreadable file
-        outcome = (False, error)
-    sending.send(outcome)
-    sending.close()
+        return (True, validate_unlabelled(path, mapping))
+    except Exception as error:  # DataError, or a file that cannot be read at all
+        return (False, error)
+
+
+def _validate_into(path: Path, mapping: ColumnMapping, receiving, sending) -> None:
+    receiving.close()  # the command's end: were it to die, sending fails instead of waiting
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the command's; it stops this
+    outcome = _checked(path, mapping)
+    try:
+        sending.send(outcome)
+    except BrokenPipeError:
+        return  # the command is gone
+    except Exception:  # an error that does not pickle: named, its message (maybe a note) not
+        problem = Problem(str(path), None, f"could not be read ({type(outcome[1]).__name__})")
+        sending.send((False, DataError([problem])))
+    finally:
+        sending.close()

@@ -4,7 +4,7 @@ and serving never import spaCy (its import was 0.37 s of a 1 s start).
     python scripts/export_spacy_english.py
 
 It holds the tokenizer's patterns and special cases, the stop words and the sentence-ending
-punctuation of the installed spaCy. ``tests/model/test_spacy_english.py`` fails when the
+punctuation of the installed spaCy. ``tests/model/test_english.py`` fails when the
 file no longer matches the installed spaCy: run this, and retrain.
 """
 

@@ -39,7 +39,7 @@ class Reference:
 
     def __init__(self, analyser: NoteAnalyser) -> None:
         raw = json.loads((LEXICON_DIR / "persons.json").read_text(encoding="utf-8"))
-        self.nlp = spacy.blank("en")  # the analyser's own vocabulary computes no LOWER
+        self.nlp = spacy.blank("en")  # spaCy itself: its matchers read the LOWER attribute
         self.tokens = analyser._tokens_of
         single = sorted(
             {m for words in raw["modifiers"].values() for m in words if len(self.tokens(m)) == 1}

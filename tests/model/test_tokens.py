@@ -20,7 +20,7 @@ def analyser(request):
     return NoteAnalyser() if request.param == "engine" else pure_context.NoteAnalyser()
 
 
-SPACY = spacy.blank("en")  # untouched: the analyser's own tokenizer skips lexeme attributes
+SPACY = spacy.blank("en")  # spaCy itself: the analyser tokenizes by the rules it exported
 
 
 def spacy_tokens(analyser, normalised: str) -> list[tuple[str, int]]:
