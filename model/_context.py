@@ -156,7 +156,6 @@ class NoteAnalyser:
         self._term_cache: dict[str, Expansion] = {}
         self._run_cache: dict[str, list[tuple[str, int]]] = {}  # see ``tokens``
         self._special_joins = _special_joins(self.tokenizer)
-        self._special_cases = frozenset(self.tokenizer.rules)
         # Sentence ends: the punctuation set of spaCy's sentencizer.
         self._sentence_ends = SENTENCE_ENDS
         self.cue_patterns = [
@@ -266,19 +265,10 @@ class NoteAnalyser:
         return before
 
     def _pieces(self, run: str) -> list[tuple[str, int]]:
-        """(token text, offset) of one run, by spaCy's tokenizer, once per distinct run.
-
-        A run of ASCII letters that is no special case is one token: each of spaCy's English
-        prefix, suffix and infix patterns needs a character other than a letter. Such runs are
-        over half of a note's new words, and the tokenizer took 11 us on each (tested equal).
-        """
+        """(token text, offset) of one run, by spaCy's tokenizer, once per distinct run."""
         pieces = self._run_cache.get(run)
         if pieces is None:
-            if run.isascii() and run.isalpha() and run not in self._special_cases:
-                pieces = [(run, 0)]
-            else:
-                pieces = self.tokenizer.tokenize(run)
-            self._run_cache[run] = pieces
+            pieces = self._run_cache[run] = self.tokenizer.tokenize(run)
         return pieces
 
     def sentence_starts(self, words: list[str]) -> list[int]:

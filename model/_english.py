@@ -124,6 +124,11 @@ class RuleTokenizer:
         if special and span in rules:
             tokens.extend([piece, False] for piece in rules[span])
             return
+        if span.isascii() and span.isalpha():
+            # One token: each English prefix, suffix, infix and URL pattern needs a character
+            # other than a letter (tested). Over half of a note's new words are such runs.
+            tokens.append([span, False])
+            return
         prefixes: list[str] = []
         suffixes: list[str] = []
         last_size = 0

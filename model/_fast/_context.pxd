@@ -21,7 +21,7 @@ cdef class NoteAnalyser:
     cdef public list cue_types, cue_patterns
     cdef public dict _cue_label, cue_overrides, _not_words, termsets
     cdef public dict _term_cache, _run_cache, _special_joins
-    cdef public frozenset _sentence_ends, _special_cases
+    cdef public frozenset _sentence_ends
     cdef public PhraseTable _cues, _triggers
 
     @cython.locals(at=Py_ssize_t, start=Py_ssize_t, end=Py_ssize_t, known_runs=dict, run=str)
